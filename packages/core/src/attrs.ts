@@ -1,0 +1,516 @@
+import { HOST_LE, align4, copyBytes, toHex } from './bytes.js';
+import { describe, encodeFail, lookupScope, type Codec, type Decoded, type Input, type Json, type Scope } from './codec.js';
+import { NlDecodeError, NlEncodeError } from './errors.js';
+import { raw as rawCodec } from './scalars.js';
+
+/** `NLA_F_NESTED`: the payload is attributes. */
+export const NLA_F_NESTED = 0x8000;
+/** `NLA_F_NET_BYTEORDER`: an integer payload is big-endian. */
+export const NLA_F_NET_BYTEORDER = 0x4000;
+/** `NLA_TYPE_MASK`: the attribute number without the two flag bits. */
+export const NLA_TYPE_MASK = 0x3fff;
+/** `NLA_HDRLEN`. */
+export const NLA_HDRLEN = 4;
+
+// ---------------------------------------------------------------------------
+// Declarations
+
+/** One attribute of a set: its number, value codec, and how it repeats. */
+export interface AttrDef {
+  /** The attribute number (`IFLA_MTU` = 4). */
+  readonly nla: number;
+  readonly codec: Codec<any, any> | (() => Codec<any, any>);
+  /** The attribute may appear several times (ynl `multi-attr`); the value is an array. */
+  readonly multi?: boolean;
+  /** The kernel name, when it is not `prefix + SNAKE(key)`. */
+  readonly name?: string;
+  readonly doc?: string;
+}
+
+type CodecOf<D> = D extends { codec: infer C } ? (C extends () => infer R ? R : C) : never;
+type ValueOf<D> = D extends { multi: true } ? Decoded<CodecOf<D>>[] : Decoded<CodecOf<D>>;
+type InputOf<D> = D extends { multi: true } ? Input<CodecOf<D>>[] : Input<CodecOf<D>>;
+
+/** The decoded values of an attribute set: every attribute optional, repeated ones as arrays. */
+export type AttrValues<D> = { -readonly [K in keyof D]?: ValueOf<D[K]> };
+/** What encode accepts for an attribute set. */
+export type AttrInput<D> = { -readonly [K in keyof D]?: InputOf<D[K]> };
+
+/** A resolved attribute of a set, for introspection. */
+export interface AttrInfo {
+  /** Friendly name (`mtu`). */
+  readonly key: string;
+  /** Kernel name (`IFLA_MTU`). */
+  readonly name: string;
+  readonly nla: number;
+  readonly codec: Codec<any, any>;
+  readonly multi: boolean;
+  readonly doc?: string;
+}
+
+/**
+ * Hidden on every decoded attribute-set object: the order and flags in which
+ * the attributes came, and the bytes of any attribute the schema does not know.
+ * Encode uses it to re-emit a decoded object byte for byte.
+ */
+export const ATTR_ORDER: unique symbol = Symbol('nlkit.attrOrder');
+
+/** What {@link ATTR_ORDER} holds. */
+export interface AttrOrder {
+  /** `nla_type` of each attribute, with its flag bits, in wire order. */
+  readonly types: number[];
+  /**
+   * Per index of `types`: the payload bytes of an attribute kept verbatim
+   * (unknown, or a repeat of a non-repeating attribute), or of a lossy value.
+   */
+  raws?: (Uint8Array | undefined)[];
+  /** Per index: the value whose exact bytes are in `raws` (undefined for verbatim attributes). */
+  rawValues?: unknown[];
+  /** Bytes after the last attribute too short to be one. */
+  tail?: Uint8Array;
+}
+
+/** An attribute the schema does not know, as found. */
+export interface UnknownAttr {
+  readonly type: number;
+  /** `NLA_F_NESTED` / `NLA_F_NET_BYTEORDER` bits as received. */
+  readonly flags: number;
+  readonly data: Uint8Array;
+}
+
+/**
+ * An attribute set: one declaration from which decode, encode, the TypeScript
+ * types, arbitraries and name↔number tables all follow.
+ */
+export interface AttrSet<D extends Record<string, AttrDef> = Record<string, AttrDef>> {
+  readonly kind: 'attrset';
+  /** A name for docs and errors (`link-attrs`). */
+  readonly name: string;
+  /** Prefix of the kernel names (`IFLA_`). */
+  readonly prefix: string;
+  readonly defs: D;
+  /** Attributes in declaration order. */
+  readonly attrs: readonly AttrInfo[];
+  byKey(key: string): AttrInfo | undefined;
+  byNumber(nla: number): AttrInfo | undefined;
+  /** The kernel name of an attribute number, or `PREFIX` + `UNKNOWN_<n>`. */
+  nameOf(nla: number): string;
+  decode(view: DataView, offset: number, length: number, scope?: Scope): AttrValues<D>;
+  size(value: AttrInput<D>, scope?: Scope): number;
+  write(value: AttrInput<D>, view: DataView, offset: number, scope?: Scope): number;
+  /** The value as `[name, value]` pairs, in wire order when it was decoded. */
+  json(value: AttrValues<D>, scope?: Scope): Json;
+}
+
+export interface AttrSetOptions {
+  /** A name for docs and errors; defaults to the prefix. */
+  name?: string;
+}
+
+/** `camelCase` → `SNAKE_CASE`. */
+function upperSnake(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+const resolved = new WeakMap<object, Codec<any, any>>();
+function codecOf(def: AttrDef): Codec<any, any> {
+  if (typeof def.codec !== 'function') return def.codec;
+  let c = resolved.get(def);
+  if (!c) {
+    c = (def.codec as () => Codec<any, any>)();
+    resolved.set(def, c);
+  }
+  return c;
+}
+
+/**
+ * Declares an attribute set with explicit numbers. Kernel names are the
+ * prefix plus the key in SNAKE_CASE unless given (`name`).
+ *
+ * ```ts
+ * const vlan = attrs('IFLA_VLAN_', {
+ *   id:       { nla: 1, codec: u16 },
+ *   flags:    { nla: 2, codec: vlanFlags },
+ *   protocol: { nla: 5, codec: u16be },
+ * });
+ * ```
+ */
+export function attrs<const D extends Record<string, AttrDef>>(prefix: string, defs: D, opts: AttrSetOptions = {}): AttrSet<D> {
+  const setName = opts.name ?? prefix;
+  const infos: AttrInfo[] = [];
+  const keys = new Map<string, AttrInfo>();
+  const numbers: (AttrInfo | undefined)[] = [];
+  const rank = new Map<AttrInfo, number>();
+  for (const [key, def] of Object.entries(defs)) {
+    if (!Number.isInteger(def.nla) || def.nla < 0 || def.nla > NLA_TYPE_MASK) throw new TypeError(`${setName}.${key}: bad attribute number ${def.nla}`);
+    if (numbers[def.nla]) throw new TypeError(`${setName}: ${key} and ${numbers[def.nla]!.key} share number ${def.nla}`);
+    const info: AttrInfo = {
+      key,
+      name: def.name ?? prefix + upperSnake(key),
+      nla: def.nla,
+      get codec() {
+        return codecOf(def);
+      },
+      multi: def.multi === true,
+      ...(def.doc !== undefined ? { doc: def.doc } : {}),
+    };
+    rank.set(info, infos.length);
+    infos.push(info);
+    keys.set(key, info);
+    numbers[def.nla] = info;
+  }
+
+  let deferredChecked = false;
+  let hasDeferred = false;
+  function anyDeferred(): boolean {
+    if (!deferredChecked) {
+      hasDeferred = infos.some((i) => i.codec.needsScope);
+      deferredChecked = true;
+    }
+    return hasDeferred;
+  }
+
+  const set: AttrSet<D> = {
+    kind: 'attrset',
+    name: setName,
+    prefix,
+    defs,
+    attrs: infos,
+    byKey: (key) => keys.get(key),
+    byNumber: (nla) => numbers[nla],
+    nameOf: (nla) => numbers[nla]?.name ?? `${prefix}UNKNOWN_${nla}`,
+
+    decode(view, offset, length, scope) {
+      const out: Record<string, unknown> = {};
+      const order: AttrOrder = { types: [] };
+      Object.defineProperty(out, ATTR_ORDER, { value: order, enumerable: false, writable: true, configurable: true });
+      const end = offset + length;
+      let pos = offset;
+      let deferred: number[] | undefined;
+      const inner: Scope | undefined = anyDeferred() ? { values: out, parent: scope } : scope;
+      while (end - pos >= NLA_HDRLEN) {
+        const alen = view.getUint16(pos, HOST_LE);
+        const rtype = view.getUint16(pos + 2, HOST_LE);
+        if (alen < NLA_HDRLEN) throw new NlDecodeError(`attribute length ${alen} is shorter than its 4-byte header`, pos).within(set.nameOf(rtype & NLA_TYPE_MASK));
+        if (alen > end - pos) {
+          throw new NlDecodeError(`attribute length ${alen} runs past the end of its container (${end - pos} bytes left)`, pos).within(set.nameOf(rtype & NLA_TYPE_MASK));
+        }
+        const idx = order.types.push(rtype) - 1;
+        const info = numbers[rtype & NLA_TYPE_MASK];
+        if (info === undefined || (!info.multi && out[info.key] !== undefined)) {
+          keepRaw(order, idx, copyBytes(view, pos + NLA_HDRLEN, alen - NLA_HDRLEN), undefined);
+        } else {
+          const codec = info.codec;
+          if (codec.needsScope) (deferred ??= []).push(idx, pos);
+          else readOne(info, codec, rtype, view, pos, alen, inner, out, order, idx);
+        }
+        pos += align4(alen);
+      }
+      if (pos < end) order.tail = copyBytes(view, pos, end - pos);
+      if (deferred) {
+        for (let i = 0; i < deferred.length; i += 2) {
+          const idx = deferred[i]!;
+          const p = deferred[i + 1]!;
+          const rtype = order.types[idx]!;
+          const info = numbers[rtype & NLA_TYPE_MASK]!;
+          readOne(info, info.codec, rtype, view, p, view.getUint16(p, HOST_LE), inner, out, order, idx);
+        }
+      }
+      return out as AttrValues<D>;
+    },
+
+    size(value, scope) {
+      let total = 0;
+      walk(value, scope, (_rtype, codec, v, rawBytes, inner) => {
+        total += align4(NLA_HDRLEN + (rawBytes ? rawBytes.length : codec!.size(v, inner)));
+      });
+      return total;
+    },
+
+    write(value, view, offset, scope) {
+      let pos = offset;
+      walk(value, scope, (rtype, codec, v, rawBytes, inner) => {
+        let n: number;
+        if (rawBytes) {
+          n = rawBytes.length;
+          new Uint8Array(view.buffer, view.byteOffset + pos + NLA_HDRLEN, n).set(rawBytes);
+        } else {
+          n = codec!.size(v, inner);
+          codec!.write(v, view, pos + NLA_HDRLEN, inner);
+        }
+        view.setUint16(pos, NLA_HDRLEN + n, HOST_LE);
+        view.setUint16(pos + 2, rtype, HOST_LE);
+        const padded = align4(NLA_HDRLEN + n);
+        for (let i = NLA_HDRLEN + n; i < padded; i++) view.setUint8(pos + i, 0);
+        pos += padded;
+      });
+      const tail = (value as any)[ATTR_ORDER]?.tail as Uint8Array | undefined;
+      if (tail) {
+        new Uint8Array(view.buffer, view.byteOffset + pos, tail.length).set(tail);
+        pos += tail.length;
+      }
+      return pos - offset;
+    },
+
+    json(value, scope) {
+      const out: Json[] = [];
+      walk(value as Record<string, unknown>, scope, (rtype, codec, item, rawBytes, inner) => {
+        const nla = rtype & NLA_TYPE_MASK;
+        const info = numbers[nla];
+        if (codec === undefined || (rawBytes && info && item === undefined)) out.push([set.nameOf(nla), toHex(rawBytes!)]);
+        else out.push([info!.name, codec.json(item, inner)]);
+      }, true);
+      return out;
+    },
+  };
+
+  function readOne(info: AttrInfo, codec: Codec<any, any>, rtype: number, view: DataView, pos: number, alen: number, scope: Scope | undefined, out: Record<string, unknown>, order: AttrOrder, idx: number): void {
+    const c = rtype & NLA_F_NET_BYTEORDER && codec.swapped ? codec.swapped : codec;
+    let v: unknown;
+    try {
+      v = c.read(view, pos + NLA_HDRLEN, alen - NLA_HDRLEN, scope);
+    } catch (e) {
+      if (e instanceof NlDecodeError) throw e.within(info.name);
+      throw e;
+    }
+    if (c.lossy && !c.exact!(view, pos + NLA_HDRLEN, alen - NLA_HDRLEN, v)) keepRaw(order, idx, copyBytes(view, pos + NLA_HDRLEN, alen - NLA_HDRLEN), v);
+    if (info.multi) ((out[info.key] as unknown[] | undefined) ?? (out[info.key] = [])).push(v);
+    else out[info.key] = v;
+  }
+
+  /**
+   * Visits the attributes to emit, in wire order for decoded objects (then
+   * any added since), in declaration order otherwise. With `forJson`,
+   * verbatim attributes are visited with their bytes and no codec.
+   */
+  function walk(
+    value: Record<string, unknown>,
+    scope: Scope | undefined,
+    visit: (rtype: number, codec: Codec<any, any> | undefined, v: unknown, raw: Uint8Array | undefined, inner: Scope | undefined) => void,
+    forJson = false,
+  ): void {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) encodeFail(`attribute set ${setName} expects an object, got ${describe(value)}`);
+    const inner: Scope | undefined = anyDeferred() ? { values: value, parent: scope } : scope;
+    const order: AttrOrder | undefined = (value as any)[ATTR_ORDER];
+    const done = new Set<string>();
+    const cursors = new Map<string, number>();
+    const emit = (info: AttrInfo, rtype: number, v: unknown, rawBytes: Uint8Array | undefined): void => {
+      const base = info.codec;
+      const codec = rtype & NLA_F_NET_BYTEORDER && base.swapped ? base.swapped : base;
+      if (rawBytes) {
+        visit(rtype, forJson ? codec : undefined, v, rawBytes, inner);
+        return;
+      }
+      try {
+        visit(rtype, codec, v, undefined, inner);
+      } catch (e) {
+        if (e instanceof NlEncodeError) throw e.within(info.name);
+        throw e;
+      }
+    };
+    if (order) {
+      const { types, raws, rawValues } = order;
+      for (let i = 0; i < types.length; i++) {
+        const rtype = types[i]!;
+        const info = numbers[rtype & NLA_TYPE_MASK];
+        const rawBytes = raws?.[i];
+        if (info === undefined) {
+          visit(rtype, undefined, undefined, rawBytes!, inner);
+          continue;
+        }
+        const v = value[info.key];
+        if (info.multi) {
+          if (!Array.isArray(v)) continue;
+          const c = cursors.get(info.key) ?? 0;
+          if (c >= v.length) continue;
+          cursors.set(info.key, c + 1);
+          const item = v[c];
+          emit(info, rtype, item, rawBytes !== undefined && rawValues![i] === item ? rawBytes : undefined);
+        } else if (rawBytes !== undefined && rawValues![i] === undefined) {
+          // A repeat of a non-repeating attribute, kept verbatim.
+          if (v !== undefined) visit(rtype, forJson ? info.codec : undefined, undefined, rawBytes, inner);
+        } else {
+          if (v === undefined || done.has(info.key)) continue;
+          done.add(info.key);
+          emit(info, rtype, v, rawBytes !== undefined && rawValues![i] === v ? rawBytes : undefined);
+        }
+      }
+    }
+    // Attributes not placed by the wire order go in declaration order.
+    const rest: AttrInfo[] = [];
+    for (const k of Object.keys(value)) {
+      const info = keys.get(k);
+      if (!info) throw new NlEncodeError(`unknown attribute "${k}" for ${setName}; known: ${[...keys.keys()].join(', ')}`);
+      if (!done.has(k) && value[k] !== undefined) rest.push(info);
+    }
+    if (rest.length > 1) rest.sort((a, b) => rank.get(a)! - rank.get(b)!);
+    for (const info of rest) {
+      const k = info.key;
+      const v = value[k];
+      const c = info.codec;
+      const flags = (c.nestedIn ? c.nestedIn(inner) : c.nested) ? NLA_F_NESTED : 0;
+      if (info.multi) {
+        if (!Array.isArray(v)) throw new NlEncodeError(`repeated attribute expects an array, got ${describe(v)}`).within(info.name);
+        for (let c = cursors.get(k) ?? 0; c < v.length; c++) emit(info, info.nla | flags, v[c], undefined);
+      } else {
+        emit(info, info.nla | flags, v, undefined);
+      }
+    }
+  }
+
+  return set;
+}
+
+function keepRaw(order: AttrOrder, idx: number, bytes: Uint8Array, value: unknown): void {
+  (order.raws ??= [])[idx] = bytes;
+  (order.rawValues ??= [])[idx] = value;
+}
+
+/** The attributes of a decoded set that its schema did not know, in wire order. */
+export function unknownAttrs(value: object, set: AttrSet<any>): UnknownAttr[] {
+  const order: AttrOrder | undefined = (value as any)[ATTR_ORDER];
+  if (!order?.raws) return [];
+  const out: UnknownAttr[] = [];
+  order.types.forEach((rtype, i) => {
+    const bytes = order.raws![i];
+    if (bytes && !set.byNumber(rtype & NLA_TYPE_MASK)) out.push({ type: rtype & NLA_TYPE_MASK, flags: rtype & ~NLA_TYPE_MASK, data: bytes });
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Composite codecs
+
+/** A nested attribute set as an attribute's payload (`IFLA_LINKINFO`). */
+export interface NestCodec<D extends Record<string, AttrDef>> extends Codec<AttrValues<D>, AttrInput<D>> {
+  readonly kind: 'nest';
+  readonly set: AttrSet<D>;
+}
+
+/** The payload is the attribute set `set`. Encoders set `NLA_F_NESTED`. */
+export function nest<D extends Record<string, AttrDef>>(set: AttrSet<D>): NestCodec<D> {
+  return {
+    kind: 'nest',
+    nested: true,
+    set,
+    info: { set },
+    size: (v, scope) => set.size(v, scope),
+    write: (v, view, offset, scope) => {
+      set.write(v, view, offset, scope);
+    },
+    read: (view, offset, length, scope) => set.decode(view, offset, length, scope),
+    json: (v, scope) => set.json(v, scope),
+  };
+}
+
+/** Hidden on arrays decoded from indexed arrays: the entry types as received. */
+const INDEX_ORDER: unique symbol = Symbol('nlkit.indexOrder');
+
+/**
+ * ynl `indexed-array`: a nest whose entries are numbered 1, 2, … (or from
+ * `base`) and all hold the same kind of value. Decoded as an array.
+ */
+export function indexedArray<C extends Codec<any, any>>(item: C, opts: { base?: number } = {}): Codec<Decoded<C>[], Input<C>[]> {
+  const base = opts.base ?? 1;
+  const flags = item.nested ? NLA_F_NESTED : 0;
+  const typeAt = (arr: unknown[], i: number): number => ((arr as any)[INDEX_ORDER] as number[] | undefined)?.[i] ?? (base + i) | flags;
+  return {
+    kind: 'indexed-array',
+    nested: true,
+    info: { item, base },
+    size(value, scope) {
+      if (!Array.isArray(value)) encodeFail(`indexed array expects an array, got ${describe(value)}`);
+      let n = 0;
+      value.forEach((v, i) => {
+        try {
+          n += align4(NLA_HDRLEN + item.size(v, scope));
+        } catch (e) {
+          if (e instanceof NlEncodeError) throw e.within(`[${i}]`);
+          throw e;
+        }
+      });
+      return n;
+    },
+    write(value, view, offset, scope) {
+      let pos = offset;
+      value.forEach((v, i) => {
+        const n = item.size(v, scope);
+        view.setUint16(pos, NLA_HDRLEN + n, HOST_LE);
+        view.setUint16(pos + 2, typeAt(value, i), HOST_LE);
+        item.write(v, view, pos + NLA_HDRLEN, scope);
+        for (let j = NLA_HDRLEN + n; j < align4(NLA_HDRLEN + n); j++) view.setUint8(pos + j, 0);
+        pos += align4(NLA_HDRLEN + n);
+      });
+    },
+    read(view, offset, length, scope) {
+      const out: Decoded<C>[] = [];
+      const types: number[] = [];
+      let canonical = true;
+      const end = offset + length;
+      let pos = offset;
+      while (end - pos >= NLA_HDRLEN) {
+        const alen = view.getUint16(pos, HOST_LE);
+        const rtype = view.getUint16(pos + 2, HOST_LE);
+        if (alen < NLA_HDRLEN || alen > end - pos) throw new NlDecodeError(`array entry length ${alen} is out of bounds (${end - pos} bytes left)`, pos);
+        try {
+          out.push(item.read(view, pos + NLA_HDRLEN, alen - NLA_HDRLEN, scope));
+        } catch (e) {
+          if (e instanceof NlDecodeError) throw e.within(`[${out.length}]`);
+          throw e;
+        }
+        if (rtype !== ((base + types.length) | flags)) canonical = false;
+        types.push(rtype);
+        pos += align4(alen);
+      }
+      if (pos < end) throw new NlDecodeError(`${end - pos} stray bytes after the last array entry`, pos);
+      if (!canonical) Object.defineProperty(out, INDEX_ORDER, { value: types, enumerable: false });
+      return out;
+    },
+    json: (v, scope) => v.map((x) => item.json(x, scope)),
+  };
+}
+
+/** The cases of a {@link variant}: payload codecs keyed by the selector's value. */
+export type VariantCases = Record<string, Codec<any, any>>;
+
+/** The decoded value of a variant: one of its cases, or the raw bytes. */
+export type VariantValue<M extends VariantCases> = Decoded<M[keyof M]> | Uint8Array;
+
+/**
+ * A kind-dependent payload (`IFLA_INFO_DATA` keyed by `IFLA_INFO_KIND`,
+ * `TCA_OPTIONS` keyed by `TCA_KIND`): the codec is chosen by the value of
+ * `selector`, a sibling attribute (or a field of the enclosing scope). An
+ * unknown selector decodes as bytes with `fallback`.
+ *
+ * The cases are passed in, not registered globally: a family builds its
+ * variant from the kinds it knows, and a user can build a wider one.
+ */
+export function variant<const M extends VariantCases>(selector: string, cases: M, fallback: Codec<Uint8Array> = rawCodec): Codec<VariantValue<M>> {
+  const pick = (scope: Scope | undefined): Codec<any, any> => {
+    const key = lookupScope(scope, selector);
+    return (typeof key === 'string' || typeof key === 'number') && Object.hasOwn(cases, key) ? cases[key as keyof M]! : fallback;
+  };
+  return {
+    kind: 'sub-message',
+    needsScope: true,
+    nestedIn: (scope) => pick(scope).nested === true,
+    info: { selector, cases, fallback },
+    size(value, scope) {
+      const c = pick(scope);
+      if (value instanceof Uint8Array && c !== fallback && c.kind !== 'binary') return value.length;
+      return c.size(value, scope);
+    },
+    write(value, view, offset, scope) {
+      const c = pick(scope);
+      if (value instanceof Uint8Array && c !== fallback && c.kind !== 'binary') new Uint8Array(view.buffer, view.byteOffset + offset, value.length).set(value);
+      else c.write(value, view, offset, scope);
+    },
+    read(view, offset, length, scope) {
+      return pick(scope).read(view, offset, length, scope);
+    },
+    json(value, scope) {
+      const c = pick(scope);
+      return value instanceof Uint8Array && c.kind !== 'binary' ? toHex(value) : c.json(value, scope);
+    },
+  };
+}

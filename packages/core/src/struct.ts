@@ -1,0 +1,206 @@
+import { HOST_LE, copyBytes, toHex } from './bytes.js';
+import { describe, encodeFail, type Codec, type Decoded, type Input, type Json, type Scope } from './codec.js';
+import { NlDecodeError, NlEncodeError } from './errors.js';
+
+/** `camelCase` → `snake_case`, the C spelling of a friendly name. */
+export function snake(key: string): string {
+  return key.replace(/[A-Z]/g, (m) => '_' + m.toLowerCase());
+}
+
+/**
+ * Hidden on a decoded struct whose payload was not exactly the struct's size:
+ * the bytes past its known fields (a struct the kernel has grown), or the
+ * shorter length it had (an older kernel's). Encode re-emits either as found.
+ */
+export const STRUCT_EXTENT: unique symbol = Symbol('nlkit.structExtent');
+
+interface Extent {
+  /** Length of the payload when shorter than the struct. */
+  short?: number;
+  /** Bytes beyond the known fields. */
+  tail?: Uint8Array;
+}
+
+/** Padding bytes inside a struct: written as zeros, absent from values. */
+export interface PadCodec extends Codec<undefined, undefined> {
+  readonly kind: 'pad';
+  readonly fixed: number;
+}
+
+/** `n` bytes of padding (`__u8 __pad[n]`). */
+export function pad(n: number): PadCodec {
+  return {
+    kind: 'pad',
+    fixed: n,
+    size: () => n,
+    write(_v, view, offset) {
+      for (let i = 0; i < n; i++) view.setUint8(offset + i, 0);
+    },
+    read: () => undefined,
+    json: () => null,
+  };
+}
+
+/** A struct field: a fixed-size codec, with the C member name when it is not `prefix + snake(key)`. */
+export type FieldSpec = Codec<any, any> | { readonly codec: Codec<any, any>; readonly c: string };
+
+type FieldCodec<S> = S extends { codec: infer C } ? C : S;
+type ValueKeys<F> = { [K in keyof F]: FieldCodec<F[K]> extends PadCodec ? never : K }[keyof F];
+
+/** The decoded value of a struct with fields `F`. */
+export type StructValue<F> = { [K in ValueKeys<F>]: Decoded<FieldCodec<F[K]>> };
+/** What encode accepts for a struct with fields `F`: every field optional (missing ones are zero). */
+export type StructInput<F> = { [K in ValueKeys<F>]?: Input<FieldCodec<F[K]>> };
+
+/** One member of a struct, for introspection. */
+export interface StructField {
+  /** Friendly name (`index`). */
+  readonly key: string;
+  /** C member name (`ifi_index`). */
+  readonly cname: string;
+  readonly codec: Codec<any, any>;
+  readonly offset: number;
+  readonly size: number;
+}
+
+/** A fixed-size C struct (`struct ifinfomsg`). */
+export interface StructCodec<F = Record<string, FieldSpec>> extends Codec<StructValue<F>, StructInput<F>> {
+  readonly kind: 'struct';
+  readonly fixed: number;
+  /** The C type name (`ifinfomsg`). */
+  readonly name: string;
+  readonly fields: readonly StructField[];
+}
+
+/**
+ * Declares a C struct. Fields are laid out in order with no implicit padding:
+ * declare padding with {@link pad}, as the kernel header has it.
+ *
+ * ```ts
+ * const ifinfomsg = struct('ifinfomsg', 'ifi_', {
+ *   family: u8, _pad: pad(1), type: u16, index: s32, flags: u32, change: u32,
+ * });
+ * ```
+ */
+export function struct<const F extends Record<string, FieldSpec>>(name: string, prefix: string, spec: F): StructCodec<F> {
+  const fields: StructField[] = [];
+  let offset = 0;
+  for (const [key, s] of Object.entries(spec)) {
+    const codec = 'codec' in s && !('kind' in s) ? s.codec : (s as Codec<any, any>);
+    const cname = 'c' in s && typeof s.c === 'string' ? s.c : prefix + snake(key);
+    if (codec.fixed === undefined) throw new TypeError(`struct ${name}: field ${key} has no fixed size`);
+    fields.push({ key, cname, codec, offset, size: codec.fixed });
+    offset += codec.fixed;
+  }
+  const size = offset;
+  const valueFields = fields.filter((f) => f.codec.kind !== 'pad');
+  const known = new Set(valueFields.map((f) => f.key));
+
+  const codec: StructCodec<F> = {
+    kind: 'struct',
+    name,
+    fields,
+    fixed: size,
+    info: { name, fields },
+    size(value: any, scope) {
+      if (typeof value !== 'object' || value === null) encodeFail(`struct ${name} expects an object, got ${describe(value)}`);
+      for (const k of Object.keys(value)) {
+        if (!known.has(k)) throw new NlEncodeError(`unknown field "${k}" for struct ${name}; known: ${[...known].join(', ')}`);
+      }
+      for (const f of valueFields) {
+        const v = value[f.key];
+        if (v === undefined) continue;
+        try {
+          f.codec.size(v, scope);
+        } catch (e) {
+          if (e instanceof NlEncodeError) throw e.within(f.cname);
+          throw e;
+        }
+      }
+      const ext: Extent | undefined = value[STRUCT_EXTENT];
+      if (ext?.short !== undefined) return ext.short;
+      return size + (ext?.tail?.length ?? 0);
+    },
+    write(value: any, view, offset, scope) {
+      const ext: Extent | undefined = value[STRUCT_EXTENT];
+      const limit = ext?.short ?? size;
+      if (ext?.short !== undefined) {
+        // Write the whole struct into scratch space, then copy the part that existed.
+        const tmp = new DataView(new ArrayBuffer(size));
+        writeFields(value, tmp, 0, scope);
+        for (let i = 0; i < limit; i++) view.setUint8(offset + i, tmp.getUint8(i));
+        return;
+      }
+      writeFields(value, view, offset, scope);
+      if (ext?.tail) new Uint8Array(view.buffer, view.byteOffset + offset + size, ext.tail.length).set(ext.tail);
+    },
+    read(view, offset, length, scope) {
+      const out: any = {};
+      for (const f of valueFields) {
+        if (f.offset + f.size > length) continue;
+        try {
+          out[f.key] = f.codec.read(view, offset + f.offset, f.size, scope);
+        } catch (e) {
+          if (e instanceof NlDecodeError) throw e.within(f.cname);
+          throw e;
+        }
+      }
+      if (length !== size) {
+        const ext: Extent = length < size ? { short: length } : { tail: copyBytes(view, offset + size, length - size) };
+        Object.defineProperty(out, STRUCT_EXTENT, { value: ext, enumerable: false, writable: true, configurable: true });
+      }
+      return out;
+    },
+    json(value: any) {
+      const o: Record<string, Json> = {};
+      for (const f of valueFields) if (value[f.key] !== undefined) o[f.cname] = f.codec.json(value[f.key]);
+      const ext: Extent | undefined = value[STRUCT_EXTENT];
+      if (ext?.tail) o['__tail'] = toHex(ext.tail);
+      return o;
+    },
+  };
+
+  function writeFields(value: any, view: DataView, offset: number, scope: Scope | undefined): void {
+    for (const f of fields) {
+      const v = value[f.key];
+      if (v === undefined || f.codec.kind === 'pad') {
+        for (let i = 0; i < f.size; i++) view.setUint8(offset + f.offset + i, 0);
+      } else {
+        f.codec.write(v, view, offset + f.offset, scope);
+      }
+    }
+  }
+
+  return codec;
+}
+
+/** `count` values of a fixed-size codec in a row (`__u32 data[8]`), as an array. */
+export function fixedArray<C extends Codec<any, any>>(item: C, count: number): Codec<Decoded<C>[], Input<C>[]> {
+  const each = item.fixed;
+  if (each === undefined) throw new TypeError('fixedArray needs a fixed-size item');
+  return {
+    kind: 'custom',
+    fixed: each * count,
+    info: { array: item, count },
+    size(value, scope) {
+      if (!Array.isArray(value) || value.length !== count) encodeFail(`expected an array of ${count} items, got ${describe(value)}`);
+      for (const v of value) item.size(v, scope);
+      return each * count;
+    },
+    write(value, view, offset, scope) {
+      for (let i = 0; i < count; i++) item.write(value[i], view, offset + i * each, scope);
+    },
+    read(view, offset, length, scope) {
+      if (length !== each * count) throw new NlDecodeError(`array needs ${each * count} bytes, got ${length}`, offset);
+      const out: Decoded<C>[] = new Array(count);
+      for (let i = 0; i < count; i++) out[i] = item.read(view, offset + i * each, each, scope);
+      return out;
+    },
+    json: (v) => v.map((x) => item.json(x)),
+  };
+}
+
+/** Reads a u32 in host order; a tiny helper for hand-written codecs. */
+export function hostU32(view: DataView, offset: number): number {
+  return view.getUint32(offset, HOST_LE);
+}

@@ -1,0 +1,86 @@
+/**
+ * The transport seam: all that a live socket, a capture replay or a fake must do.
+ *
+ * A transport moves whole netlink datagrams. It knows nothing about message
+ * types, sequence numbers or attributes; the protocol engine above it does.
+ */
+
+/** Netlink protocol numbers (`NETLINK_*` in `<linux/netlink.h>`). */
+export const NetlinkProtocol = {
+  ROUTE: 0,
+  UNUSED: 1,
+  USERSOCK: 2,
+  FIREWALL: 3,
+  SOCK_DIAG: 4,
+  NFLOG: 5,
+  XFRM: 6,
+  SELINUX: 7,
+  ISCSI: 8,
+  AUDIT: 9,
+  FIB_LOOKUP: 10,
+  CONNECTOR: 11,
+  NETFILTER: 12,
+  IP6_FW: 13,
+  DNRTMSG: 14,
+  KOBJECT_UEVENT: 15,
+  GENERIC: 16,
+  SCSITRANSPORT: 18,
+  ECRYPTFS: 19,
+  RDMA: 20,
+  CRYPTO: 21,
+  SMC: 22,
+} as const;
+
+/**
+ * Delivered by {@link Transport.receive} in place of a datagram when the
+ * kernel dropped messages because the socket's receive buffer overflowed
+ * (`recv()` failed with `ENOBUFS`). Whoever keeps state from events must resync.
+ */
+export interface Overrun {
+  readonly overrun: true;
+  /** How many datagrams were lost, when the transport knows; otherwise undefined. */
+  readonly lost?: number;
+}
+
+/** What {@link Transport.receive} yields: one datagram, or an overrun signal. */
+export type Inbound = Uint8Array | Overrun;
+
+/** True when `x` is an {@link Overrun} signal rather than a datagram. */
+export function isOverrun(x: Inbound): x is Overrun {
+  return !(x instanceof Uint8Array);
+}
+
+/** The singleton overrun signal for transports that cannot count losses. */
+export const OVERRUN: Overrun = Object.freeze({ overrun: true as const });
+
+/** Static facts about a transport's socket. */
+export interface TransportInfo {
+  /** Netlink protocol number (`NETLINK_ROUTE` = 0, ...). */
+  readonly protocol: number;
+  /** The port id the kernel addresses replies to (`nl_pid` after bind). */
+  readonly portId: number;
+  /** Multicast groups joined, as group numbers (1-based, as for `NETLINK_ADD_MEMBERSHIP`). */
+  readonly groups: readonly number[];
+  /** Network namespace the socket lives in, when known (a name or a path). */
+  readonly netns?: string;
+}
+
+/**
+ * A bidirectional datagram channel to a netlink peer.
+ *
+ * - `send` hands one datagram (one or more netlink messages) to the peer.
+ * - `receive` yields datagrams as they arrive, in order. There is one stream
+ *   per transport: calling `receive()` twice returns the same stream. It ends
+ *   (returns) when the transport is closed.
+ * - `close` releases the socket; pending `receive` iterations finish cleanly.
+ */
+export interface Transport {
+  readonly info: TransportInfo;
+  send(bytes: Uint8Array): Promise<void>;
+  receive(): AsyncIterable<Inbound>;
+  close(): Promise<void>;
+  /** Join a multicast group after creation, where the transport supports it. */
+  addMembership?(group: number): Promise<void> | void;
+  /** Leave a multicast group, where the transport supports it. */
+  dropMembership?(group: number): Promise<void> | void;
+}
