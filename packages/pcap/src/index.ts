@@ -28,3 +28,4 @@ export { detectCaptureFormat, iterateCapture, parseCapture, readCapture } from '
 export type { ParseOptions, ParsedCapture } from './read.js';
 export { PcapStreamWriter, PcapWriter } from './write.js';
 export type { ChunkSink, PacketToWrite, WriterOptions } from './write.js';
+export { GROUP_COMMENT_PREFIX, OVERRUN_COMMENT, recordTransport } from './record.js';
