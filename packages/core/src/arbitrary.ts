@@ -57,6 +57,7 @@ function gen(codec: Codec<any, any>, ctx: Ctx): Arbitrary<unknown> {
     case 'u64':
     case 's64':
     case 'uint':
+    case 'sint':
       return fc.bigInt({ min: info['min'], max: info['max'] });
     case 'flag':
       return fc.constant(true);

@@ -43,6 +43,8 @@ export interface AttrInfo {
   /** Kernel name (`IFLA_MTU`). */
   readonly name: string;
   readonly nla: number;
+  /** Position in the declaration. */
+  readonly index: number;
   readonly codec: Codec<any, any>;
   readonly multi: boolean;
   readonly doc?: string;
@@ -140,7 +142,6 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
   const infos: AttrInfo[] = [];
   const keys = new Map<string, AttrInfo>();
   const numbers: (AttrInfo | undefined)[] = [];
-  const rank = new Map<AttrInfo, number>();
   for (const [key, def] of Object.entries(defs)) {
     if (!Number.isInteger(def.nla) || def.nla < 0 || def.nla > NLA_TYPE_MASK) throw new TypeError(`${setName}.${key}: bad attribute number ${def.nla}`);
     if (numbers[def.nla]) throw new TypeError(`${setName}: ${key} and ${numbers[def.nla]!.key} share number ${def.nla}`);
@@ -148,13 +149,12 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
       key,
       name: def.name ?? prefix + upperSnake(key),
       nla: def.nla,
-      get codec() {
-        return codecOf(def);
-      },
+      index: infos.length,
       multi: def.multi === true,
       ...(def.doc !== undefined ? { doc: def.doc } : {}),
-    };
-    rank.set(info, infos.length);
+    } as AttrInfo;
+    if (typeof def.codec === 'function') Object.defineProperty(info, 'codec', { get: () => codecOf(def), enumerable: true });
+    else (info as { codec: Codec<any, any> }).codec = def.codec;
     infos.push(info);
     keys.set(key, info);
     numbers[def.nla] = info;
@@ -219,48 +219,15 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
       return out as AttrValues<D>;
     },
 
-    size(value, scope) {
-      let total = 0;
-      walk(value, scope, (_rtype, codec, v, rawBytes, inner) => {
-        total += align4(NLA_HDRLEN + (rawBytes ? rawBytes.length : codec!.size(v, inner)));
-      });
-      return total;
-    },
-
-    write(value, view, offset, scope) {
-      let pos = offset;
-      walk(value, scope, (rtype, codec, v, rawBytes, inner) => {
-        let n: number;
-        if (rawBytes) {
-          n = rawBytes.length;
-          new Uint8Array(view.buffer, view.byteOffset + pos + NLA_HDRLEN, n).set(rawBytes);
-        } else {
-          n = codec!.size(v, inner);
-          codec!.write(v, view, pos + NLA_HDRLEN, inner);
-        }
-        view.setUint16(pos, NLA_HDRLEN + n, HOST_LE);
-        view.setUint16(pos + 2, rtype, HOST_LE);
-        const padded = align4(NLA_HDRLEN + n);
-        for (let i = NLA_HDRLEN + n; i < padded; i++) view.setUint8(pos + i, 0);
-        pos += padded;
-      });
-      const tail = (value as any)[ATTR_ORDER]?.tail as Uint8Array | undefined;
-      if (tail) {
-        new Uint8Array(view.buffer, view.byteOffset + pos, tail.length).set(tail);
-        pos += tail.length;
-      }
-      return pos - offset;
-    },
+    size: (value, scope) => encodeSet(value as Record<string, unknown>, scope, null, 0),
+    write: (value, view, offset, scope) => encodeSet(value as Record<string, unknown>, scope, view, offset),
 
     json(value, scope) {
-      const out: Json[] = [];
-      walk(value as Record<string, unknown>, scope, (rtype, codec, item, rawBytes, inner) => {
-        const nla = rtype & NLA_TYPE_MASK;
-        const info = numbers[nla];
-        if (codec === undefined || (rawBytes && info && item === undefined)) out.push([set.nameOf(nla), toHex(rawBytes!)]);
-        else out.push([info!.name, codec.json(item, inner)]);
-      }, true);
-      return out;
+      const inner = innerScope(value as Record<string, unknown>, scope);
+      return entries(value as Record<string, unknown>).map((e): Json => {
+        if (e.info === undefined || (e.raw !== undefined && e.value === undefined)) return [set.nameOf(e.rtype & NLA_TYPE_MASK), toHex(e.raw!)];
+        return [e.info.name, e.info.codec.json(e.value, inner)];
+      });
     },
   };
 
@@ -278,44 +245,47 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
     else out[info.key] = v;
   }
 
+  function innerScope(value: Record<string, unknown>, scope: Scope | undefined): Scope | undefined {
+    return anyDeferred() ? { values: value, parent: scope } : scope;
+  }
+
+  /** The known keys of a value in declaration order; throws on an unknown key. */
+  function keysInOrder(value: Record<string, unknown>, skip?: Set<string>): AttrInfo[] {
+    const out: AttrInfo[] = [];
+    let sorted = true;
+    let last = -1;
+    for (const k in value) {
+      const info = keys.get(k);
+      if (!info) throw new NlEncodeError(`unknown attribute "${k}" for ${setName}; known: ${[...keys.keys()].join(', ')}`);
+      if (value[k] === undefined || skip?.has(k)) continue;
+      const r = info.index;
+      if (r < last) sorted = false;
+      last = r;
+      out.push(info);
+    }
+    if (!sorted) out.sort((a, b) => a.index - b.index);
+    return out;
+  }
+
   /**
-   * Visits the attributes to emit, in wire order for decoded objects (then
-   * any added since), in declaration order otherwise. With `forJson`,
-   * verbatim attributes are visited with their bytes and no codec.
+   * The attributes to emit: in wire order with their original flag bits for
+   * a decoded object (then any added since, in declaration order), in
+   * declaration order otherwise. Repeated attributes give one entry per item.
    */
-  function walk(
-    value: Record<string, unknown>,
-    scope: Scope | undefined,
-    visit: (rtype: number, codec: Codec<any, any> | undefined, v: unknown, raw: Uint8Array | undefined, inner: Scope | undefined) => void,
-    forJson = false,
-  ): void {
+  function entries(value: Record<string, unknown>): Entry[] {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) encodeFail(`attribute set ${setName} expects an object, got ${describe(value)}`);
-    const inner: Scope | undefined = anyDeferred() ? { values: value, parent: scope } : scope;
+    const out: Entry[] = [];
     const order: AttrOrder | undefined = (value as any)[ATTR_ORDER];
     const done = new Set<string>();
     const cursors = new Map<string, number>();
-    const emit = (info: AttrInfo, rtype: number, v: unknown, rawBytes: Uint8Array | undefined): void => {
-      const base = info.codec;
-      const codec = rtype & NLA_F_NET_BYTEORDER && base.swapped ? base.swapped : base;
-      if (rawBytes) {
-        visit(rtype, forJson ? codec : undefined, v, rawBytes, inner);
-        return;
-      }
-      try {
-        visit(rtype, codec, v, undefined, inner);
-      } catch (e) {
-        if (e instanceof NlEncodeError) throw e.within(info.name);
-        throw e;
-      }
-    };
     if (order) {
       const { types, raws, rawValues } = order;
       for (let i = 0; i < types.length; i++) {
         const rtype = types[i]!;
         const info = numbers[rtype & NLA_TYPE_MASK];
-        const rawBytes = raws?.[i];
+        const raw = raws?.[i];
         if (info === undefined) {
-          visit(rtype, undefined, undefined, rawBytes!, inner);
+          out.push({ rtype, info, value: undefined, raw });
           continue;
         }
         const v = value[info.key];
@@ -324,41 +294,110 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
           const c = cursors.get(info.key) ?? 0;
           if (c >= v.length) continue;
           cursors.set(info.key, c + 1);
-          const item = v[c];
-          emit(info, rtype, item, rawBytes !== undefined && rawValues![i] === item ? rawBytes : undefined);
-        } else if (rawBytes !== undefined && rawValues![i] === undefined) {
-          // A repeat of a non-repeating attribute, kept verbatim.
-          if (v !== undefined) visit(rtype, forJson ? info.codec : undefined, undefined, rawBytes, inner);
-        } else {
-          if (v === undefined || done.has(info.key)) continue;
+          out.push({ rtype, info, value: v[c], raw: raw !== undefined && rawValues![i] === v[c] ? raw : undefined });
+        } else if (raw !== undefined && rawValues![i] === undefined) {
+          // A repeat of a non-repeating attribute, kept verbatim while the attribute is.
+          if (v !== undefined) out.push({ rtype, info, value: undefined, raw });
+        } else if (v !== undefined && !done.has(info.key)) {
           done.add(info.key);
-          emit(info, rtype, v, rawBytes !== undefined && rawValues![i] === v ? rawBytes : undefined);
+          out.push({ rtype, info, value: v, raw: raw !== undefined && rawValues![i] === v ? raw : undefined });
         }
       }
+      // Repeated attributes whose items were all placed are done; the rest continue below.
+      for (const [k, c] of cursors) if (c >= (value[k] as unknown[]).length) done.add(k);
     }
-    // Attributes not placed by the wire order go in declaration order.
-    const rest: AttrInfo[] = [];
-    for (const k of Object.keys(value)) {
-      const info = keys.get(k);
-      if (!info) throw new NlEncodeError(`unknown attribute "${k}" for ${setName}; known: ${[...keys.keys()].join(', ')}`);
-      if (!done.has(k) && value[k] !== undefined) rest.push(info);
-    }
-    if (rest.length > 1) rest.sort((a, b) => rank.get(a)! - rank.get(b)!);
-    for (const info of rest) {
-      const k = info.key;
-      const v = value[k];
-      const c = info.codec;
-      const flags = (c.nestedIn ? c.nestedIn(inner) : c.nested) ? NLA_F_NESTED : 0;
+    const inner = innerScope(value, undefined);
+    for (const info of keysInOrder(value, done)) {
+      const v = value[info.key];
+      const rtype = info.nla | (nestedFlag(info.codec, inner) ? NLA_F_NESTED : 0);
       if (info.multi) {
         if (!Array.isArray(v)) throw new NlEncodeError(`repeated attribute expects an array, got ${describe(v)}`).within(info.name);
-        for (let c = cursors.get(k) ?? 0; c < v.length; c++) emit(info, info.nla | flags, v[c], undefined);
+        for (let c = cursors.get(info.key) ?? 0; c < v.length; c++) out.push({ rtype, info, value: v[c], raw: undefined });
       } else {
-        emit(info, info.nla | flags, v, undefined);
+        out.push({ rtype, info, value: v, raw: undefined });
       }
     }
+    return out;
+  }
+
+  /**
+   * Sizes (`view` null) or writes the attributes of `value`; returns the
+   * bytes they take. One pass serves both so they cannot disagree.
+   */
+  function encodeSet(value: Record<string, unknown>, scope: Scope | undefined, view: DataView | null, offset: number): number {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) encodeFail(`attribute set ${setName} expects an object, got ${describe(value)}`);
+    const inner = innerScope(value, scope);
+    let pos = offset;
+    const order: AttrOrder | undefined = (value as any)[ATTR_ORDER];
+    if (order) {
+      for (const e of entries(value)) pos += emit(e.rtype, e.info, e.value, e.raw, inner, view, pos);
+      if (order.tail) {
+        if (view) new Uint8Array(view.buffer, view.byteOffset + pos, order.tail.length).set(order.tail);
+        pos += order.tail.length;
+      }
+      return pos - offset;
+    }
+    // Fast path for objects built by hand: declaration order, no bookkeeping.
+    for (const info of keysInOrder(value)) {
+      const v = value[info.key];
+      const codec = info.codec;
+      const rtype = info.nla | (nestedFlag(codec, inner) ? NLA_F_NESTED : 0);
+      if (info.multi) {
+        if (!Array.isArray(v)) throw new NlEncodeError(`repeated attribute expects an array, got ${describe(v)}`).within(info.name);
+        for (let c = 0; c < v.length; c++) pos += emit(rtype, info, v[c], undefined, inner, view, pos);
+      } else {
+        pos += emit(rtype, info, v, undefined, inner, view, pos);
+      }
+    }
+    return pos - offset;
   }
 
   return set;
+}
+
+/** One attribute to emit. */
+interface Entry {
+  rtype: number;
+  info: AttrInfo | undefined;
+  value: unknown;
+  /** Bytes to emit verbatim instead of encoding `value`. */
+  raw: Uint8Array | undefined;
+}
+
+function nestedFlag(codec: Codec<any, any>, scope: Scope | undefined): boolean {
+  return codec.nestedIn ? codec.nestedIn(scope) : codec.nested === true;
+}
+
+/** Sizes or writes one attribute (header, payload, padding); returns its aligned length. */
+function emit(rtype: number, info: AttrInfo | undefined, value: unknown, raw: Uint8Array | undefined, scope: Scope | undefined, view: DataView | null, pos: number): number {
+  let n: number;
+  if (raw !== undefined) {
+    n = raw.length;
+    if (view) new Uint8Array(view.buffer, view.byteOffset + pos + NLA_HDRLEN, n).set(raw);
+  } else {
+    const base = info!.codec;
+    const codec = rtype & NLA_F_NET_BYTEORDER && base.swapped ? base.swapped : base;
+    try {
+      if (view === null) {
+        n = codec.size(value, scope);
+      } else {
+        const r = codec.write(value, view, pos + NLA_HDRLEN, scope);
+        n = typeof r === 'number' ? r : codec.fixed ?? codec.size(value, scope);
+      }
+    } catch (e) {
+      if (e instanceof NlEncodeError) throw e.within(info!.name);
+      throw e;
+    }
+  }
+  const total = NLA_HDRLEN + n;
+  if (total > 0xffff) throw new NlEncodeError(`attribute of ${total} bytes does not fit the 16-bit nla_len`).within(info?.name ?? `type ${rtype & NLA_TYPE_MASK}`);
+  const padded = (total + 3) & ~3;
+  if (view) {
+    view.setUint16(pos, total, HOST_LE);
+    view.setUint16(pos + 2, rtype, HOST_LE);
+    for (let i = total; i < padded; i++) view.setUint8(pos + i, 0);
+  }
+  return padded;
 }
 
 function keepRaw(order: AttrOrder, idx: number, bytes: Uint8Array, value: unknown): void {
@@ -395,9 +434,7 @@ export function nest<D extends Record<string, AttrDef>>(set: AttrSet<D>): NestCo
     set,
     info: { set },
     size: (v, scope) => set.size(v, scope),
-    write: (v, view, offset, scope) => {
-      set.write(v, view, offset, scope);
-    },
+    write: (v, view, offset, scope) => set.write(v, view, offset, scope),
     read: (view, offset, length, scope) => set.decode(view, offset, length, scope),
     json: (v, scope) => set.json(v, scope),
   };
@@ -502,8 +539,11 @@ export function variant<const M extends VariantCases>(selector: string, cases: M
     },
     write(value, view, offset, scope) {
       const c = pick(scope);
-      if (value instanceof Uint8Array && c !== fallback && c.kind !== 'binary') new Uint8Array(view.buffer, view.byteOffset + offset, value.length).set(value);
-      else c.write(value, view, offset, scope);
+      if (value instanceof Uint8Array && c !== fallback && c.kind !== 'binary') {
+        new Uint8Array(view.buffer, view.byteOffset + offset, value.length).set(value);
+        return value.length;
+      }
+      return c.write(value, view, offset, scope);
     },
     read(view, offset, length, scope) {
       return pick(scope).read(view, offset, length, scope);

@@ -31,7 +31,7 @@ export type CodecKind =
   | 'u8' | 'u16' | 'u32' | 'u64' | 's8' | 's16' | 's32' | 's64' | 'uint' | 'sint'
   | 'flag' | 'string' | 'binary' | 'ipv4' | 'ipv6' | 'ip' | 'lladdr'
   | 'struct' | 'pad' | 'bitfield32' | 'enum' | 'flags'
-  | 'nest' | 'indexed-array' | 'nest-by-type' | 'sub-message' | 'custom';
+  | 'nest' | 'indexed-array' | 'sub-message' | 'custom';
 
 /**
  * A value codec: how one attribute payload or struct field is read and written.
@@ -63,7 +63,8 @@ export interface Codec<T = unknown, In = T> {
   readonly lossy?: boolean;
   exact?(view: DataView, offset: number, length: number, value: T): boolean;
   size(value: In, scope: Scope | undefined): number;
-  write(value: In, view: DataView, offset: number, scope: Scope | undefined): void;
+  /** Writes the value; may return the bytes written (saves callers a `size` call for variable-size payloads). */
+  write(value: In, view: DataView, offset: number, scope: Scope | undefined): number | void;
   read(view: DataView, offset: number, length: number, scope: Scope | undefined): T;
   /** The value in the canonical raw JSON form; `scope` as for `read`. */
   json(value: T, scope?: Scope): Json;

@@ -289,20 +289,41 @@ export function formatIPv6(view: DataView, offset: number): string {
   return s;
 }
 
-const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-/** The 4 bytes of a dotted-quad IPv4 address, or undefined. */
+/**
+ * The 4 bytes of a dotted-quad IPv4 address, or undefined. Strict: four
+ * decimal octets, no leading zeros (`010.0.0.1` is ambiguous), nothing else.
+ */
 export function parseIPv4(s: string): Uint8Array | undefined {
-  const m = V4.exec(s);
-  if (!m) return undefined;
   const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const n = Number(m[i + 1]);
-    if (n > 255 || (m[i + 1]!.length > 1 && m[i + 1]![0] === '0')) return undefined;
-    out[i] = n;
-  }
-  return out;
+  return parseIPv4Into(s, out) ? out : undefined;
 }
+
+function parseIPv4Into(s: string, out: Uint8Array): boolean {
+  const n = s.length;
+  if (n < 7 || n > 15) return false;
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? s.charCodeAt(i) : 46; // a final '.' closes the last octet
+    if (c === 46) {
+      if (digits === 0 || part > 3) return false;
+      out[part++] = value;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && value === 0) return false; // leading zero
+      value = value * 10 + (c - 48);
+      if (value > 255) return false;
+      digits++;
+    } else {
+      return false;
+    }
+  }
+  return part === 4;
+}
+
+const scratch4 = new Uint8Array(4);
 
 /** The 16 bytes of an IPv6 address in any RFC 4291 text form, or undefined. */
 export function parseIPv6(s: string): Uint8Array | undefined {
@@ -352,11 +373,12 @@ export const ipv4: Codec<string> = {
   kind: 'ipv4',
   fixed: 4,
   size(value) {
-    if (typeof value !== 'string' || !parseIPv4(value)) encodeFail(`ipv4 expects a dotted-quad address, got ${describe(value)}`);
+    if (typeof value !== 'string' || !parseIPv4Into(value, scratch4)) encodeFail(`ipv4 expects a dotted-quad address, got ${describe(value)}`);
     return 4;
   },
   write(value, view, offset) {
-    new Uint8Array(view.buffer, view.byteOffset + offset, 4).set(parseIPv4(value)!);
+    parseIPv4Into(value, scratch4);
+    new Uint8Array(view.buffer, view.byteOffset + offset, 4).set(scratch4);
   },
   read(view, offset, length) {
     if (length !== 4) badLength('ipv4', 4, length, offset);
@@ -398,13 +420,22 @@ export const ip: Codec<string | Uint8Array> = {
   size(value) {
     if (value instanceof Uint8Array) return value.length;
     if (typeof value !== 'string') encodeFail(`address expects an IPv4/IPv6 string or bytes, got ${describe(value)}`);
-    const b = parseIP(value);
-    if (!b) encodeFail(`not an IPv4 or IPv6 address: ${describe(value)}`);
-    return b.length;
+    if (!value.includes(':')) {
+      if (!parseIPv4Into(value, scratch4)) encodeFail(`not an IPv4 or IPv6 address: ${describe(value)}`);
+      return 4;
+    }
+    if (!parseIPv6(value)) encodeFail(`not an IPv4 or IPv6 address: ${describe(value)}`);
+    return 16;
   },
   write(value, view, offset) {
-    const b = value instanceof Uint8Array ? value : parseIP(value)!;
+    let b: Uint8Array;
+    if (value instanceof Uint8Array) b = value;
+    else if (!value.includes(':')) {
+      parseIPv4Into(value, scratch4);
+      b = scratch4;
+    } else b = parseIPv6(value)!;
     new Uint8Array(view.buffer, view.byteOffset + offset, b.length).set(b);
+    return b.length;
   },
   read(view, offset, length) {
     if (length === 4) return formatIPv4(view, offset);
