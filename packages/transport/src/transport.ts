@@ -42,12 +42,28 @@ export interface Overrun {
   readonly lost?: number;
 }
 
+/**
+ * One received datagram and where it came from. A socket that has joined
+ * multicast groups also receives notifications of its own changes carrying
+ * its own port id and sequence number (the kernel excludes the requester only
+ * for `NLM_F_ECHO`), so the protocol engine needs `group` to tell a reply
+ * from an event.
+ */
+export interface Datagram {
+  readonly bytes: Uint8Array;
+  /**
+   * The multicast group it was delivered to (`NETLINK_PKTINFO`'s `group`, or
+   * the bit in `nl_groups` of the source address), or 0 for a unicast reply.
+   */
+  readonly group: number;
+}
+
 /** What {@link Transport.receive} yields: one datagram, or an overrun signal. */
-export type Inbound = Uint8Array | Overrun;
+export type Inbound = Datagram | Overrun;
 
 /** True when `x` is an {@link Overrun} signal rather than a datagram. */
 export function isOverrun(x: Inbound): x is Overrun {
-  return !(x instanceof Uint8Array);
+  return (x as Overrun).overrun === true;
 }
 
 /** The singleton overrun signal for transports that cannot count losses. */
@@ -68,7 +84,7 @@ export interface TransportInfo {
 /**
  * A bidirectional datagram channel to a netlink peer.
  *
- * - `send` hands one datagram (one or more netlink messages) to the peer.
+ * - `send` hands one datagram (one or more netlink messages) to the kernel.
  * - `receive` yields datagrams as they arrive, in order. There is one stream
  *   per transport: calling `receive()` twice returns the same stream. It ends
  *   (returns) when the transport is closed.

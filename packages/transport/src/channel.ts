@@ -1,0 +1,426 @@
+/**
+ * The protocol engine: requests, dumps and events over one {@link Transport}.
+ */
+import {
+  NLM_F,
+  NLMSG,
+  NLMSG_HDRLEN,
+  MessageView,
+  NlDecodeError,
+  decodeMessageAt,
+  encodeMessage,
+  frames,
+  readHeader,
+  viewOf,
+  type AnyInput,
+  type AnyMessage,
+  type ControlMessage,
+  type Family,
+  type Frame,
+  type InputOf,
+} from '@nlkit/core';
+import { AbortError, ChannelClosedError, DumpInterruptedError } from './errors.js';
+import { Subscriber, type EventItem, type EventSink, type EventMessage, type EventName, type EventStream } from './events.js';
+import { Exchange, endsExchange, type AbortSignalLike, type Deadline } from './exchange.js';
+import { isOverrun, type Datagram, type Transport } from './transport.js';
+
+/** The message names of family `F` (`RTM_GETLINK`, ...). */
+export type MessageName<F extends Family<any>> = keyof F['messages'] & string;
+
+/**
+ * A message to send with {@link NetlinkChannel.request} or
+ * {@link NetlinkChannel.dump}: any message of the family. `nlmsg_seq` and
+ * `nlmsg_pid` belong to the engine; `flags` are added to the ones it sets.
+ */
+export type RequestInput<F extends Family<any>> = { [N in MessageName<F>]: Omit<InputOf<F, N>, 'seq' | 'pid'> }[MessageName<F>];
+
+/** Options common to {@link NetlinkChannel.request} and {@link NetlinkChannel.dump}. */
+export interface ExchangeOptions {
+  /**
+   * Milliseconds until the exchange must be complete (the `NLMSG_ERROR` ACK,
+   * the reply or the `NLMSG_DONE` received), else it fails with
+   * `TimeoutError`. Defaults to the channel's `timeoutMs`; `Infinity` for none.
+   */
+  timeoutMs?: number;
+  /** Cancels the exchange: it fails with `AbortError` (whose `cause` is `signal.reason`). */
+  signal?: AbortSignalLike;
+  /** A label for errors (`"link add"`); defaults to the request's message name. */
+  operation?: string;
+  /**
+   * Give replies as `MessageView`s over the received datagrams (no copy;
+   * fields decoded on access) instead of decoded objects. The transport
+   * must not reuse a datagram's bytes after yielding it.
+   */
+  lazy?: boolean;
+}
+
+/** Options of {@link NetlinkChannel.request}. */
+export interface RequestOptions extends ExchangeOptions {
+  /**
+   * Set `NLM_F_ACK` (the default) and complete at the kernel's ACK. With
+   * `false` the request completes at its first reply (or, when the reply is
+   * multipart, at `NLMSG_DONE`), so it must be one that elicits a reply.
+   */
+  ack?: boolean;
+}
+
+/** Options of {@link NetlinkChannel.dump}. */
+export interface DumpOptions extends ExchangeOptions {
+  /**
+   * How many times to re-run a dump the kernel marked `NLM_F_DUMP_INTR`
+   * before failing with `DumpInterruptedError`. Default 0: the dump streams,
+   * and fails after its `NLMSG_DONE` if it was interrupted. With retries,
+   * every attempt is buffered whole and only a consistent one is yielded.
+   * Either way the messages of the running attempt are kept until it ends,
+   * for `DumpInterruptedError.partial`.
+   */
+  retries?: number;
+}
+
+/** Options of {@link NetlinkChannel.events}. */
+export interface EventOptions<N extends string = string> {
+  /** Only messages with these names (`["RTM_NEWLINK", "RTM_DELLINK"]`); overrun and error items always pass. */
+  names?: readonly N[];
+  /** The most items to buffer before the buffer is replaced by an overrun marker. Defaults to the channel's `maxBuffered`. */
+  maxBuffered?: number;
+}
+
+/** Options of a {@link NetlinkChannel}. */
+export interface ChannelOptions {
+  /** Default `timeoutMs` of every request and dump. Default: none. */
+  timeoutMs?: number;
+  /** Default `maxBuffered` of every event subscription. Default 4096. */
+  maxBuffered?: number;
+  /** The first sequence number to use. Default 1. */
+  initialSeq?: number;
+}
+
+/** Counters of a {@link NetlinkChannel} (a snapshot). */
+export interface ChannelStats {
+  /** Requests and dump attempts sent. */
+  readonly requests: number;
+  /** Messages matched to a pending request or dump, ACKs and `NLMSG_DONE` included. */
+  readonly replies: number;
+  /** Messages routed to events: multicast, or unicast that no request was waiting for. */
+  readonly events: number;
+  /** Replies that arrived after their request was given up (timeout, abort, a dump left early, a malformed reply), dropped. */
+  readonly late: number;
+  /** Events discarded because a subscriber's buffer was full (counted once per subscriber). */
+  readonly dropped: number;
+  /** Overrun signals from the transport (the kernel reported `ENOBUFS`). */
+  readonly overruns: number;
+  /** Messages or datagrams that could not be decoded. */
+  readonly decodeErrors: number;
+}
+
+/** How many given-up sequence numbers are remembered, so that their late replies are dropped rather than taken for events. */
+const RETIRED_LIMIT = 1024;
+const DEFAULT_MAX_BUFFERED = 4096;
+
+const CONTROL_NAMES: Readonly<Partial<Record<number, ControlMessage['name']>>> = {
+  [NLMSG.NOOP]: 'NLMSG_NOOP',
+  [NLMSG.ERROR]: 'NLMSG_ERROR',
+  [NLMSG.DONE]: 'NLMSG_DONE',
+  [NLMSG.OVERRUN]: 'NLMSG_OVERRUN',
+};
+
+/**
+ * The netlink protocol engine over one {@link Transport} and one message
+ * {@link Family}: what libmnl's callbacks, Go's `netlink.Conn` and pyroute2's
+ * socket classes do, without the socket.
+ *
+ * - Every request gets its own `nlmsg_seq` (starting at `initialSeq`,
+ *   wrapping at 2^32, never 0, never one still in use). Any number of
+ *   requests and dumps may be outstanding at once; a single reader loop
+ *   matches each unicast reply (`Datagram.group === 0`) to its request by
+ *   sequence number.
+ * - Everything else is an event: multicast datagrams (even those carrying the
+ *   sequence number of a pending request, as the kernel's notifications of
+ *   the socket's own changes do) and unicast messages no request waits for.
+ * - A malformed message fails only what it belongs to: the request with its
+ *   sequence number, else event subscribers get an error item.
+ * - When the transport's stream ends or fails, or on {@link close}, pending
+ *   requests fail with `ChannelClosedError` and event streams end.
+ *
+ * The reader loop never pauses: one socket serves every request and event,
+ * so stopping it for a slow dump consumer would stall the others (and
+ * deadlock a request made from inside a dump loop). A dump's unconsumed
+ * replies are therefore buffered; that is bounded by the dump's size. Event
+ * subscriptions, which do not end, are bounded by `maxBuffered`.
+ *
+ * A transport `Overrun` (`ENOBUFS`) reaches event subscribers; it does not
+ * fail pending requests, though the kernel may have dropped one's ACK along
+ * with the events: give requests a `timeoutMs` to bound that.
+ */
+export class NetlinkChannel<F extends Family<any>> {
+  /** The transport it reads and writes; the channel owns it. */
+  readonly transport: Transport;
+  /** The family requests are encoded and replies and events decoded with. */
+  readonly family: F;
+  readonly #timeoutMs: number | undefined;
+  readonly #maxBuffered: number;
+  readonly #pending = new Map<number, Exchange<unknown>>();
+  /** Given-up sequence numbers, oldest first, each with its exchange's `single`. */
+  readonly #retired = new Map<number, boolean>();
+  readonly #subscribers = new Set<EventSink<AnyMessage<F>>>();
+  readonly #stats = { requests: 0, replies: 0, events: 0, late: 0, dropped: 0, overruns: 0, decodeErrors: 0 };
+  #seq: number;
+  /** Why the channel closed; set once. */
+  #closeReason: { message: string; cause?: unknown } | undefined;
+  #closing: Promise<void> | undefined;
+
+  /** Starts reading `transport` at once; the channel owns it from now on. */
+  constructor(transport: Transport, family: F, options: ChannelOptions = {}) {
+    this.transport = transport;
+    this.family = family;
+    this.#timeoutMs = options.timeoutMs;
+    this.#maxBuffered = options.maxBuffered ?? DEFAULT_MAX_BUFFERED;
+    this.#seq = (options.initialSeq ?? 1) >>> 0;
+    void this.#run();
+  }
+
+  /** A snapshot of the counters. */
+  get stats(): ChannelStats {
+    return { ...this.#stats };
+  }
+
+  /** True once {@link close} was called or the transport's stream ended. */
+  get closed(): boolean {
+    return this.#closeReason !== undefined;
+  }
+
+  /**
+   * Sends `msg` with `NLM_F_REQUEST` and (unless `ack: false`) `NLM_F_ACK`,
+   * and resolves with its replies (the object of a GET, or of an
+   * `NLM_F_ECHO`; often none) once the ACK (`NLMSG_ERROR` with error 0) or
+   * `NLMSG_DONE` arrives. Rejects with `NetlinkError` when the kernel
+   * refuses it, `NlDecodeError` when a reply is malformed, `TimeoutError`,
+   * `AbortError`, `ChannelClosedError`, `NlEncodeError` for bad input, or
+   * the transport's error when sending fails.
+   */
+  request(msg: RequestInput<F>, opts: RequestOptions & { lazy: true }): Promise<MessageView<F>[]>;
+  request(msg: RequestInput<F>, opts?: RequestOptions & { lazy?: false }): Promise<AnyMessage<F>[]>;
+  request(msg: RequestInput<F>, opts?: RequestOptions): Promise<AnyMessage<F>[] | MessageView<F>[]>;
+  async request(msg: RequestInput<F>, opts: RequestOptions = {}): Promise<AnyMessage<F>[] | MessageView<F>[]> {
+    const flags = (msg.flags ?? 0) | NLM_F.REQUEST | (opts.ack === false ? 0 : NLM_F.ACK);
+    const exchange = this.#open(msg, flags, !(flags & NLM_F.ACK), opts, this.#deadline(opts));
+    const replies: (AnyMessage<F> | MessageView<F>)[] = [];
+    for (let r = await exchange.queue.next(); !r.done; r = await exchange.queue.next()) replies.push(r.value);
+    return replies as AnyMessage<F>[] | MessageView<F>[];
+  }
+
+  /**
+   * Sends `msg` with `NLM_F_REQUEST | NLM_F_DUMP` when iteration starts and
+   * yields the dumped messages until `NLMSG_DONE`. Throws `NetlinkError` for
+   * an `NLMSG_ERROR`, or an `NLMSG_DONE` with a negative code (after the
+   * messages before it); `DumpInterruptedError` when the dump was
+   * inconsistent (`NLM_F_DUMP_INTR`, see {@link DumpOptions.retries}); and
+   * as {@link request} otherwise. The time limit covers every attempt up to
+   * the last `NLMSG_DONE`. Leaving the loop early is fine: the rest of the
+   * dump is dropped as it arrives.
+   */
+  dump(msg: RequestInput<F>, opts: DumpOptions & { lazy: true }): AsyncGenerator<MessageView<F>, void, undefined>;
+  dump(msg: RequestInput<F>, opts?: DumpOptions & { lazy?: false }): AsyncGenerator<AnyMessage<F>, void, undefined>;
+  dump(msg: RequestInput<F>, opts?: DumpOptions): AsyncGenerator<AnyMessage<F> | MessageView<F>, void, undefined>;
+  async *dump(msg: RequestInput<F>, opts: DumpOptions = {}): AsyncGenerator<AnyMessage<F> | MessageView<F>, void, undefined> {
+    const retries = opts.retries ?? 0;
+    const flags = (msg.flags ?? 0) | NLM_F.REQUEST | NLM_F.DUMP;
+    const deadline = this.#deadline(opts);
+    const checkAbort = (seq: number): void => {
+      if (opts.signal?.aborted) throw new AbortError({ seq, operation: opts.operation ?? msg.name, reason: opts.signal.reason });
+    };
+    for (let attempt = 1; ; attempt++) {
+      const exchange = this.#open(msg, flags, false, opts, deadline);
+      const messages: (AnyMessage<F> | MessageView<F>)[] = [];
+      try {
+        for (let r = await exchange.queue.next(); !r.done; r = await exchange.queue.next()) {
+          messages.push(r.value);
+          if (retries === 0) {
+            checkAbort(exchange.seq);
+            yield r.value;
+          }
+        }
+      } finally {
+        exchange.abandon();
+      }
+      if (exchange.interrupted && attempt > retries) {
+        throw new DumpInterruptedError({ partial: messages, attempts: attempt, seq: exchange.seq, operation: opts.operation ?? msg.name });
+      }
+      if (exchange.interrupted) continue;
+      if (retries > 0) {
+        for (const m of messages) {
+          checkAbort(exchange.seq);
+          yield m;
+        }
+      }
+      return;
+    }
+  }
+
+  /**
+   * Subscribes to events: multicast messages (`group` ≠ 0) and unicast ones
+   * no request waits for (sequence number 0 or unknown), decoded, plus
+   * overrun markers and decode-error items. Every subscriber gets every
+   * event that passes its filter. The transport must have joined the groups
+   * (`Transport.addMembership`). After the channel closed, the stream is
+   * empty.
+   */
+  events<N extends EventName<F> = EventName<F>>(opts: EventOptions<N> = {}): EventStream<EventMessage<F, N>> {
+    const sub: Subscriber<EventMessage<F, N>> = new Subscriber(opts.names, opts.maxBuffered ?? this.#maxBuffered, () => this.#subscribers.delete(sub));
+    if (this.closed) sub.end();
+    else this.#subscribers.add(sub);
+    return sub;
+  }
+
+  /**
+   * Closes the channel and its transport: pending requests and dumps fail
+   * with `ChannelClosedError`, event streams end after their buffered items.
+   * Idempotent: every call returns the transport's `close()`.
+   */
+  close(): Promise<void> {
+    this.#shutdown('netlink channel closed');
+    return (this.#closing ??= this.transport.close());
+  }
+
+  // -------------------------------------------------------------------------
+
+  #deadline(opts: ExchangeOptions): Deadline | undefined {
+    const ms = opts.timeoutMs ?? this.#timeoutMs;
+    return ms === undefined ? undefined : { ms, at: Date.now() + ms };
+  }
+
+  /**
+   * Registers an exchange under a fresh sequence number and sends its
+   * request. `single`: it ends at its first reply (see `endsExchange`).
+   */
+  #open(msg: RequestInput<F>, flags: number, single: boolean, opts: ExchangeOptions, deadline: Deadline | undefined): Exchange<AnyMessage<F> | MessageView<F>> {
+    const label = opts.operation ?? msg.name;
+    if (this.#closeReason) throw new ChannelClosedError(this.#closeReason.message, this.#closeReason.cause);
+    if (opts.signal?.aborted) throw new AbortError({ operation: label, reason: opts.signal.reason });
+    const seq = this.#nextSeq();
+    const bytes = encodeMessage(this.family, { ...msg, flags, seq, pid: 0 } as unknown as AnyInput<F>);
+    const family = this.family;
+    const exchange = new Exchange<AnyMessage<F> | MessageView<F>>({
+      family,
+      seq,
+      requestType: readHeader(viewOf(bytes), 0).type,
+      single,
+      operation: opts.operation,
+      label,
+      deadline,
+      signal: opts.signal,
+      read: opts.lazy ? (view, offset) => new MessageView(family, view, offset) : (view, offset) => decodeMessageAt(family, view, offset),
+      release: (retire) => {
+        this.#pending.delete(seq);
+        if (retire && !this.closed) this.#retire(seq, single);
+      },
+      onDecodeError: () => this.#stats.decodeErrors++,
+    });
+    this.#pending.set(seq, exchange);
+    this.#stats.requests++;
+    this.transport.send(bytes).catch((e: unknown) => exchange.abandon(e));
+    return exchange;
+  }
+
+  #nextSeq(): number {
+    let seq = this.#seq;
+    while (seq === 0 || this.#pending.has(seq) || this.#retired.has(seq)) seq = (seq + 1) >>> 0;
+    this.#seq = (seq + 1) >>> 0;
+    return seq;
+  }
+
+  #retire(seq: number, single: boolean): void {
+    this.#retired.set(seq, single);
+    if (this.#retired.size > RETIRED_LIMIT) this.#retired.delete(this.#retired.keys().next().value!);
+  }
+
+  /** The reader loop. */
+  async #run(): Promise<void> {
+    try {
+      for await (const inbound of this.transport.receive()) {
+        if (this.closed) break;
+        if (!isOverrun(inbound)) this.#datagram(inbound);
+        else {
+          this.#stats.overruns++;
+          this.#deliver(undefined, () => ({ kind: 'overrun', source: 'kernel', lost: inbound.lost }));
+        }
+      }
+      this.#shutdown('netlink transport ended');
+    } catch (e) {
+      this.#shutdown(`netlink transport failed: ${e instanceof Error ? e.message : String(e)}`, e);
+      // Release the socket. Its own failure to close adds nothing to the one
+      // just reported; close() still hands this promise to its callers.
+      this.#closing ??= this.transport.close();
+      this.#closing.catch(() => {});
+    }
+  }
+
+  #datagram({ bytes, group }: Datagram): void {
+    const view = viewOf(bytes);
+    let seq: number | undefined;
+    try {
+      for (const frame of frames(view)) {
+        seq = frame.header.seq;
+        this.#route(view, frame, group);
+      }
+    } catch (e) {
+      if (!(e instanceof NlDecodeError)) throw e;
+      // A framing error: attribute it by the broken header's seq, else by the previous message's.
+      if (e.offset + NLMSG_HDRLEN <= view.byteLength) seq = readHeader(view, e.offset).seq;
+      this.#stats.decodeErrors++;
+      const exchange = group === 0 && seq !== undefined ? this.#pending.get(seq) : undefined;
+      if (exchange) exchange.abandon(e);
+      else if (group === 0 && seq !== undefined && this.#retired.has(seq)) this.#stats.late++;
+      else this.#deliver(undefined, () => ({ kind: 'error', error: e, group }));
+    }
+  }
+
+  #route(view: DataView, frame: Frame, group: number): void {
+    const { seq, type } = frame.header;
+    if (group === 0) {
+      const exchange = this.#pending.get(seq);
+      if (exchange) {
+        this.#stats.replies++;
+        exchange.take(view, frame);
+        return;
+      }
+      const single = this.#retired.get(seq);
+      if (single !== undefined) {
+        this.#stats.late++;
+        if (endsExchange(frame.header, single)) this.#retired.delete(seq);
+        return;
+      }
+    }
+    this.#stats.events++;
+    const name = this.family.byType(type)?.name ?? CONTROL_NAMES[type] ?? 'UNKNOWN';
+    this.#deliver(name, () => {
+      try {
+        return { kind: 'message', message: decodeMessageAt(this.family, view, frame.offset), group };
+      } catch (e) {
+        if (!(e instanceof NlDecodeError)) throw e;
+        this.#stats.decodeErrors++;
+        return { kind: 'error', error: e, group };
+      }
+    });
+  }
+
+  /** Offers an item to every subscriber whose filter accepts `name` (all, when undefined); builds it only if one does. */
+  #deliver(name: string | undefined, make: () => EventItem<AnyMessage<F>>): void {
+    let item: EventItem<AnyMessage<F>> | undefined;
+    for (const sub of this.#subscribers) {
+      if (name !== undefined && !sub.accepts(name)) continue;
+      item ??= make();
+      this.#stats.dropped += sub.offer(item);
+    }
+  }
+
+  #shutdown(message: string, cause?: unknown): void {
+    if (this.closed) return;
+    this.#closeReason = { message, cause };
+    const error = (): ChannelClosedError => new ChannelClosedError(message, cause);
+    for (const exchange of [...this.#pending.values()]) exchange.abandon(error());
+    for (const sub of this.#subscribers) sub.end(cause === undefined ? undefined : error());
+    this.#subscribers.clear();
+    this.#retired.clear();
+  }
+}
