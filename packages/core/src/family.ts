@@ -182,15 +182,27 @@ export function decodeMessageAt<F extends Family<any>>(fam: F, view: DataView, o
       if (b.payload) m.payload = b.payload;
       return m;
     } catch (e) {
-      if (e instanceof NlDecodeError) throw e.within(fam.byType(type)?.name ?? controlName(type));
+      if (e instanceof NlDecodeError) throw e.within(messageName(fam, type));
       throw e;
     }
   }, offset);
 }
 
 function controlName(type: number): string {
-  return type === NLMSG.ERROR ? 'NLMSG_ERROR' : type === NLMSG.DONE ? 'NLMSG_DONE' : type === NLMSG.NOOP ? 'NLMSG_NOOP' : type === NLMSG.OVERRUN ? 'NLMSG_OVERRUN' : `type ${type}`;
+  return type === NLMSG.ERROR ? 'NLMSG_ERROR' : type === NLMSG.DONE ? 'NLMSG_DONE' : type === NLMSG.NOOP ? 'NLMSG_NOOP' : type === NLMSG.OVERRUN ? 'NLMSG_OVERRUN' : 'UNKNOWN';
 }
+
+/**
+ * The name decode gives a message type: the family's name (`RTM_NEWLINK`),
+ * a control name (`NLMSG_ERROR`, `NLMSG_DONE`, `NLMSG_NOOP`, `NLMSG_OVERRUN`),
+ * or `UNKNOWN`.
+ */
+export function messageName(fam: Family<any>, type: number): string {
+  return fam.byType(type)?.name ?? controlName(type);
+}
+
+/** Any family; use as a generic constraint (`F extends AnyFamily`). */
+export type AnyFamily = Family<any>;
 
 /** Wraps any stray exception from a decoder as {@link NlDecodeError}: nothing else escapes decode. */
 function guard<T>(fn: () => T, offset: number): T {
@@ -258,8 +270,7 @@ export class MessageView<F extends Family<any> = Family<any>> {
     return this.view.getUint32(this.offset + 12, HOST_LE);
   }
   get name(): string {
-    const t = this.type;
-    return this.family.byType(t)?.name ?? (t < NLMSG.MIN_TYPE ? controlName(t) : 'UNKNOWN');
+    return messageName(this.family, this.type);
   }
   /** The message's bytes (a view, not a copy). */
   get bytes(): Uint8Array {
