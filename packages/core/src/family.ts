@@ -294,7 +294,8 @@ export class MessageView<F extends Family<any> = Family<any>> {
   get(key: string): unknown {
     if (this.#decoded) return (this.#decoded.attrs as Record<string, unknown>)[key];
     const entry = this.family.byType(this.type);
-    const set = entry?.def.attrs;
+    if (!entry) return (this.decode().attrs as Record<string, unknown>)[key]; // control messages
+    const set = entry.def.attrs;
     const info = set?.byKey(key);
     if (!set || !info) return undefined;
     const codec = info.codec;

@@ -105,3 +105,13 @@ describe('strings', () => {
     expect(() => c.size('a\0b', undefined)).toThrow(/NUL/);
   });
 });
+
+describe('flag sets', () => {
+  it('keep bit 31', () => {
+    const f = flagsOf(u32, { low: 1, high: 0x80000000 });
+    const b = enc(u32, 0x80000001);
+    expect(dec(f, b)).toEqual(['low', 'high']);
+    expect([...enc(f, ['high'])]).toEqual([0, 0, 0, 0x80]);
+    expect(dec(flagsOf(u32, { low: 1 }), b)).toEqual(['low', 0x80000000]);
+  });
+});

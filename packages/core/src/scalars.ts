@@ -525,7 +525,7 @@ export function flagsOf<const M extends Record<string, number>>(base: Codec<numb
     read(view, offset, length, scope) {
       const n = base.read(view, offset, length, scope) >>> 0;
       const out: Array<(keyof M & string) | number> = [];
-      for (const [k, v] of entries) if (v !== 0 && (n & v) === v) out.push(k as keyof M & string);
+      for (const [k, v] of entries) if (v !== 0 && ((n & v) >>> 0) === v) out.push(k as keyof M & string);
       const rest = (n & ~known) >>> 0;
       if (rest) out.push(rest);
       return out;

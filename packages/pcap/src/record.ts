@@ -19,7 +19,8 @@ export const OVERRUN_COMMENT = 'nlkit:overrun';
 /**
  * Wraps `inner` so that each datagram sent is written as a to-kernel packet
  * and each datagram received as a from-kernel packet, in the order they
- * crossed the socket. With a pcapng writer, multicast datagrams carry their
+ * crossed the socket. A datagram is logged when it is handed to `send`, so
+ * one that the socket then refused is still in the capture. With a pcapng writer, multicast datagrams carry their
  * group and overruns are marked (see {@link GROUP_COMMENT_PREFIX}).
  *
  * The writer's sink decides where bytes go (a file, memory). The wrapper owns
@@ -34,8 +35,9 @@ export function recordTransport(inner: Transport, writer: PcapStreamWriter): Tra
       return inner.info;
     },
     async send(bytes) {
-      await inner.send(bytes);
+      // Logged before sending: the reply can arrive (and be logged) before send() resolves.
       writer.add({ direction: 'to-kernel', protocol, data: bytes });
+      await inner.send(bytes);
     },
     receive() {
       stream ??= tap(inner.receive());
