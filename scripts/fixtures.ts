@@ -9,7 +9,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { openNetlink, withTempNetns } from '@nlkit/live';
 import { PcapStreamWriter, recordTransport } from '@nlkit/pcap';
 import { NetlinkChannel } from '@nlkit/transport';
 import { FAMILIES, FIXTURES_DIR, deriveFrames, listFixtures, loadFixture, type FixtureFile } from '../test/fixture-lib.js';
@@ -26,6 +25,7 @@ function tool(cmd: string, argv: string[]): string {
 
 async function capture(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('fixtures:capture needs root (it creates network namespaces)');
+  const { openNetlink, withTempNetns } = await import('@nlkit/live');
   const kernel = tool('uname', ['-r']);
   const iproute2 = tool('ip', ['-V']);
   for (const s of scenarios.filter((x) => wanted(x.name))) {
