@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { arbitraryMessage } from '@nlkit/core/arbitrary';
+import { decodeMessages, encodeMessage, family, toHex } from '@nlkit/core';
+import { addrlabelMessages } from './schema.js';
+
+const fam = family('test', 0, addrlabelMessages);
+
+describe('addrlabel messages', () => {
+  for (const name of Object.keys(addrlabelMessages) as (keyof typeof addrlabelMessages)[]) {
+    it(`${name} round-trips (property)`, () => {
+      fc.assert(fc.property(arbitraryMessage(fam, name), (m) => {
+        const bytes = encodeMessage(fam, m);
+        const [back] = decodeMessages(fam, bytes);
+        expect(back).toEqual(m);
+        expect(toHex(encodeMessage(fam, back as never))).toBe(toHex(bytes));
+      }), { numRuns: 200 });
+    });
+  }
+
+  it('lays out struct ifaddrlblmsg', () => {
+    const bytes = encodeMessage(fam, { name: 'RTM_NEWADDRLABEL', header: { family: 10, prefixlen: 48, index: 3, seq: 9 }, attrs: { label: 99 } });
+    expect(toHex(bytes.subarray(16))).toBe('0a003000' + '03000000' + '09000000' + '0800020063000000');
+  });
+});
