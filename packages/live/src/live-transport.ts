@@ -1,0 +1,523 @@
+import { OVERRUN, NetlinkProtocol } from '@nlkit/transport';
+import type { Datagram, Inbound, Transport, TransportInfo } from '@nlkit/transport';
+import {
+  AF_NETLINK,
+  MSG_DONTWAIT,
+  MSG_PEEK,
+  MSG_TRUNC,
+  NetlinkSocketOption,
+  SOCK_CLOEXEC,
+  SOCK_RAW,
+  SOCKADDR_NL_SIZE,
+  SocketOption,
+  SOL_NETLINK,
+  SOL_SOCKET,
+} from './constants.js';
+import { check, SocketError } from './errors.js';
+import { koffiLibc } from './koffi-libc.js';
+import type { Libc, ReadableWatch, RecvBuffer } from './libc.js';
+import { runInNetns } from './netns.js';
+import type { NetnsTarget } from './netns.js';
+
+const EINTR = 4;
+const EAGAIN = 11;
+const EBADF = 9;
+const EMSGSIZE = 90;
+const ENOPROTOOPT = 92;
+const ENOBUFS = 105;
+
+/** Default size of the buffer each datagram is received into. */
+const DEFAULT_DATAGRAM_BUFFER = 64 * 1024;
+/** Largest datagram the transport grows its buffer for. */
+const MAX_DATAGRAM_BUFFER = 64 * 1024 * 1024;
+/** Room for ancillary data: `NETLINK_PKTINFO` and `NETLINK_LISTEN_ALL_NSID` messages. */
+const CONTROL_BUFFER = 128;
+/**
+ * What one drain reads at most, so that a busy socket cannot hold the event
+ * loop: during a dump the kernel fills the next datagram inside each
+ * `recvmsg` (~75 µs per 32 KiB), so bytes are the measure of time spent.
+ */
+const READ_BATCH = 64;
+const READ_BUDGET_BYTES = 256 * 1024;
+/** How long `send` keeps retrying a full peer (`EAGAIN`) before giving up. */
+const DEFAULT_SEND_TIMEOUT_MS = 5000;
+
+/** Options of {@link openNetlink}. Every socket option left out keeps the kernel's default. */
+export interface OpenNetlinkOptions {
+  /** Netlink protocol number (`NETLINK_ROUTE` = 0, `NETLINK_GENERIC` = 16, ...). Default `NETLINK_ROUTE`. */
+  protocol?: number;
+  /** Port id to bind (`nl_pid`); 0, the default, lets the kernel choose one. */
+  portId?: number;
+  /**
+   * Multicast groups to join, as group numbers (`RTNLGRP_LINK` = 1, ...).
+   * Groups 1–32 go into `bind`'s `nl_groups` bitmask; higher ones are joined
+   * with `NETLINK_ADD_MEMBERSHIP`.
+   */
+  groups?: readonly number[];
+  /** `NETLINK_EXT_ACK`: extended-ack TLVs on errors and acks. Default `true` (ignored by kernels that lack it). */
+  extAck?: boolean;
+  /** `NETLINK_GET_STRICT_CHK`: strict checking of dump requests, and dump filtering. */
+  strictCheck?: boolean;
+  /** `NETLINK_CAP_ACK`: error acks do not echo the request's payload. */
+  capAck?: boolean;
+  /** `NETLINK_NO_ENOBUFS`: never report overruns; lost events go unnoticed. */
+  noEnobufs?: boolean;
+  /** `NETLINK_LISTEN_ALL_NSID`: receive group messages from all peer namespaces that have an nsid. */
+  listenAllNsid?: boolean;
+  /** `SO_RCVBUF` in bytes (the kernel doubles it, within `net.core.rmem_max` unless forced). */
+  receiveBufferSize?: number;
+  /** `SO_SNDBUF` in bytes (the kernel doubles it). */
+  sendBufferSize?: number;
+  /** Set the buffer sizes with `SO_RCVBUFFORCE` / `SO_SNDBUFFORCE`, past the sysctl limits (needs `CAP_NET_ADMIN`). */
+  forceBufferSizes?: boolean;
+  /**
+   * Initial size of the buffer datagrams are received into. Default 64 KiB
+   * (kernel dumps come in datagrams of at most ~32 KiB). A larger datagram
+   * makes the buffer grow to fit it, up to 64 MiB; one beyond that is
+   * reported as a `SocketError` with code `EMSGSIZE`.
+   */
+  datagramBufferSize?: number;
+  /** How long `send` retries while the peer is full (`EAGAIN`), in milliseconds. Default 5000. */
+  sendTimeoutMs?: number;
+  /** Create the socket in this network namespace; it stays there for its whole life. */
+  netns?: NetnsTarget;
+  /** The C library seam to use (for another FFI, or for injecting failures in tests). */
+  libc?: Libc;
+}
+
+/**
+ * Opens a netlink socket and returns it as a {@link LiveTransport}:
+ * `socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol)` (inside
+ * `options.netns` when given), the socket options asked for, then `bind` to
+ * `sockaddr_nl { nl_pid: portId, nl_groups }`, `NETLINK_ADD_MEMBERSHIP` for
+ * groups above 32, and `getsockname` to learn the port id the kernel chose.
+ *
+ * Synchronous: all of it is a handful of system calls on the calling thread.
+ *
+ * @throws SocketError naming the failed call (`socket` with
+ *   `EPROTONOSUPPORT` for an unknown protocol, `bind` with `EADDRINUSE` for a
+ *   taken port id, ...). Nothing is left open when it throws.
+ */
+export function openNetlink(options: OpenNetlinkOptions = {}): LiveTransport {
+  const libc = options.libc ?? koffiLibc();
+  const protocol = options.protocol ?? NetlinkProtocol.ROUTE;
+  const portId = options.portId ?? 0;
+  requireU32(protocol, 'protocol');
+  requireU32(portId, 'portId');
+  const groups = [...new Set(options.groups ?? [])].sort((a, b) => a - b);
+  for (const g of groups) requireGroup(g);
+  const bufferSize = options.datagramBufferSize ?? DEFAULT_DATAGRAM_BUFFER;
+  if (!Number.isInteger(bufferSize) || bufferSize < 16 || bufferSize > MAX_DATAGRAM_BUFFER) {
+    throw new RangeError(`datagramBufferSize must be an integer from 16 to ${MAX_DATAGRAM_BUFFER}`);
+  }
+
+  const open = (): number => check(libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol), 'socket');
+  const fd = options.netns === undefined ? open() : runInNetns(options.netns, open, libc);
+  try {
+    const flag = (name: keyof typeof NetlinkSocketOption, on: boolean | undefined): void => {
+      if (on !== undefined) setIntOption(libc, fd, SOL_NETLINK, NetlinkSocketOption[name], on ? 1 : 0, name);
+    };
+    if (options.extAck === undefined) {
+      const r = libc.setsockopt(fd, SOL_NETLINK, NetlinkSocketOption.NETLINK_EXT_ACK, u32(1));
+      if (r < 0 && -r !== ENOPROTOOPT) throw new SocketError(-r, 'setsockopt(NETLINK_EXT_ACK)');
+    } else {
+      flag('NETLINK_EXT_ACK', options.extAck);
+    }
+    // The delivery group of each datagram, as ancillary data: how replies are told from events.
+    setIntOption(libc, fd, SOL_NETLINK, NetlinkSocketOption.NETLINK_PKTINFO, 1, 'NETLINK_PKTINFO');
+    flag('NETLINK_GET_STRICT_CHK', options.strictCheck);
+    flag('NETLINK_CAP_ACK', options.capAck);
+    flag('NETLINK_NO_ENOBUFS', options.noEnobufs);
+    flag('NETLINK_LISTEN_ALL_NSID', options.listenAllNsid);
+    const force = options.forceBufferSizes === true;
+    if (options.receiveBufferSize !== undefined) {
+      const name = force ? 'SO_RCVBUFFORCE' : 'SO_RCVBUF';
+      setIntOption(libc, fd, SOL_SOCKET, SocketOption[name], options.receiveBufferSize, name);
+    }
+    if (options.sendBufferSize !== undefined) {
+      const name = force ? 'SO_SNDBUFFORCE' : 'SO_SNDBUF';
+      setIntOption(libc, fd, SOL_SOCKET, SocketOption[name], options.sendBufferSize, name);
+    }
+
+    let mask = 0;
+    for (const g of groups) if (g <= 32) mask |= 1 << (g - 1);
+    check(libc.bind(fd, sockaddrNl(portId, mask >>> 0)), 'bind');
+    for (const g of groups) {
+      if (g > 32) setIntOption(libc, fd, SOL_NETLINK, NetlinkSocketOption.NETLINK_ADD_MEMBERSHIP, g, 'NETLINK_ADD_MEMBERSHIP');
+    }
+    const addr = new Uint8Array(SOCKADDR_NL_SIZE);
+    check(libc.getsockname(fd, addr), 'getsockname');
+    const boundPort = new DataView(addr.buffer).getUint32(4, true);
+
+    const netns = options.netns === undefined ? undefined : typeof options.netns === 'string' ? options.netns : `/proc/${options.netns.pid}/ns/net`;
+    return new LiveTransport(libc, fd, {
+      protocol,
+      portId: boundPort,
+      groups,
+      netns,
+      bufferSize,
+      sendTimeoutMs: options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
+    });
+  } catch (err) {
+    libc.close(fd);
+    throw err;
+  }
+}
+
+/** What {@link openNetlink} hands to the transport it builds. @internal */
+export interface LiveTransportInit {
+  protocol: number;
+  portId: number;
+  groups: readonly number[];
+  netns: string | undefined;
+  bufferSize: number;
+  sendTimeoutMs: number;
+}
+
+/** A queued receive result: a datagram, an overrun, or an error to throw from `next()`. */
+type Entry = Inbound | { readonly error: Error };
+interface Waiter {
+  resolve(result: IteratorResult<Inbound, undefined>): void;
+  reject(err: Error): void;
+}
+const DONE: IteratorResult<Inbound, undefined> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * A {@link Transport} over a real netlink socket, made by {@link openNetlink}.
+ *
+ * Receiving never blocks the event loop and never polls: a pending
+ * `next()` arms an epoll watch on Node's own loop (libuv's `uv_poll_t`), and
+ * when the socket becomes readable the transport drains it on the main thread
+ * with non-blocking `recvmsg(MSG_DONTWAIT)` calls into one reusable buffer,
+ * each preceded by a `MSG_PEEK | MSG_TRUNC` that sizes the datagram so none
+ * is cut short. Each datagram is handed out as a fresh copy together with
+ * its multicast group (from `NETLINK_PKTINFO`; 0 for unicast replies).
+ * Nothing is read while nobody asks, so a slow consumer makes the kernel's
+ * buffer fill and report an overrun (`ENOBUFS`, delivered as
+ * {@link OVERRUN}) instead of the process buffering without bound.
+ *
+ * The receive stream is one object for the transport's life: breaking out
+ * of a `for await` leaves it usable (iterate `receive()` again to go on);
+ * {@link close} ends it. An error thrown by `next()` (an oversized datagram,
+ * an unexpected errno) does not end it either.
+ */
+export class LiveTransport implements Transport {
+  readonly #libc: Libc;
+  #fd: number;
+  readonly #protocol: number;
+  readonly #portId: number;
+  readonly #netns: string | undefined;
+  readonly #groups: Set<number>;
+  readonly #sendTimeoutMs: number;
+  readonly #kernel = sockaddrNl(0, 0);
+  readonly #watch: ReadableWatch;
+  #buf: RecvBuffer;
+  #control: DataView;
+  #queue: Entry[] = [];
+  #waiters: Waiter[] = [];
+  /** Whether `next()` may read from the socket itself rather than wait for the loop (see `#next`). */
+  #mayReadInline = true;
+  #closed = false;
+  readonly #stream: AsyncIterableIterator<Inbound>;
+
+  /** Use {@link openNetlink}. */
+  constructor(libc: Libc, fd: number, init: LiveTransportInit) {
+    this.#libc = libc;
+    this.#fd = fd;
+    this.#protocol = init.protocol;
+    this.#portId = init.portId;
+    this.#netns = init.netns;
+    this.#groups = new Set(init.groups);
+    this.#sendTimeoutMs = init.sendTimeoutMs;
+    this.#buf = libc.allocRecvBuffer(init.bufferSize, CONTROL_BUFFER);
+    this.#control = viewOf(this.#buf.control);
+    this.#watch = libc.watchReadable(fd, () => this.#onReadable());
+    this.#stream = {
+      next: () => this.#next(),
+      return: () => Promise.resolve(DONE),
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  /** Protocol, bound port id, joined groups and namespace. */
+  get info(): TransportInfo {
+    const info: TransportInfo = {
+      protocol: this.#protocol,
+      portId: this.#portId,
+      groups: [...this.#groups].sort((a, b) => a - b),
+    };
+    return this.#netns === undefined ? info : { ...info, netns: this.#netns };
+  }
+
+  /** The socket's file descriptor, or -1 once closed. */
+  get fd(): number {
+    return this.#fd;
+  }
+
+  /** Whether {@link close} has been called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Sends one datagram to the kernel (`sendto` to `sockaddr_nl { nl_pid: 0 }`).
+   * The kernel handles most requests inside this call, so replies are usually
+   * queued by the time it resolves. `EINTR` is retried at once; `EAGAIN`
+   * (a full peer) is retried with a growing pause up to the send timeout.
+   *
+   * @throws SocketError `sendto` with the errno (`EBADF` once closed,
+   *   `EMSGSIZE` when larger than `SO_SNDBUF` allows, ...).
+   */
+  async send(bytes: Uint8Array): Promise<void> {
+    let pause = 1;
+    const deadline = Date.now() + this.#sendTimeoutMs;
+    for (;;) {
+      if (this.#closed) throw new SocketError(EBADF, 'sendto', { message: 'the transport is closed' });
+      const r = this.#libc.sendto(this.#fd, bytes, MSG_DONTWAIT, this.#kernel);
+      if (r >= 0) break;
+      if (-r === EINTR) continue;
+      if (-r !== EAGAIN || Date.now() >= deadline) throw new SocketError(-r, 'sendto');
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      pause = Math.min(pause * 2, 100);
+    }
+    // The kernel usually answers within sendto: hand the reply to a waiting reader now.
+    this.#mayReadInline = true;
+    if (this.#waiters.length > 0) {
+      this.#drain();
+      this.#settle();
+    }
+  }
+
+  /**
+   * The receive stream: datagrams in arrival order, each a fresh
+   * `Uint8Array` the caller owns, and {@link OVERRUN} where the kernel
+   * dropped messages (`ENOBUFS`). The same stream on every call; it returns
+   * when the transport is closed.
+   */
+  receive(): AsyncIterable<Inbound> {
+    return this.#stream;
+  }
+
+  /**
+   * Closes the socket. Pending and later `next()` calls return `done`;
+   * datagrams received but not yet taken are dropped. Idempotent.
+   *
+   * @throws SocketError `close`, should the kernel refuse it (the descriptor
+   *   is released either way).
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#watch.close();
+    this.#buf.free();
+    const fd = this.#fd;
+    this.#fd = -1;
+    this.#queue = [];
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w.resolve(DONE);
+    check(this.#libc.close(fd), 'close');
+  }
+
+  /**
+   * Joins multicast group `group` (`setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP)`).
+   * Works for any group number, including those above 32.
+   */
+  addMembership(group: number): void {
+    requireGroup(group);
+    this.#setInt(SOL_NETLINK, NetlinkSocketOption.NETLINK_ADD_MEMBERSHIP, group, 'NETLINK_ADD_MEMBERSHIP');
+    this.#groups.add(group);
+  }
+
+  /** Leaves multicast group `group` (`setsockopt(SOL_NETLINK, NETLINK_DROP_MEMBERSHIP)`). */
+  dropMembership(group: number): void {
+    requireGroup(group);
+    this.#setInt(SOL_NETLINK, NetlinkSocketOption.NETLINK_DROP_MEMBERSHIP, group, 'NETLINK_DROP_MEMBERSHIP');
+    this.#groups.delete(group);
+  }
+
+  /** The groups the kernel has this socket in (`getsockopt(SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS)`), ascending. */
+  memberships(): number[] {
+    this.#requireOpen('getsockopt');
+    let words = new Uint8Array(16);
+    let len = check(this.#libc.getsockopt(this.#fd, SOL_NETLINK, NetlinkSocketOption.NETLINK_LIST_MEMBERSHIPS, words), 'getsockopt(NETLINK_LIST_MEMBERSHIPS)');
+    if (len > words.length) {
+      words = new Uint8Array(len);
+      len = check(this.#libc.getsockopt(this.#fd, SOL_NETLINK, NetlinkSocketOption.NETLINK_LIST_MEMBERSHIPS, words), 'getsockopt(NETLINK_LIST_MEMBERSHIPS)');
+    }
+    const view = new DataView(words.buffer, 0, Math.min(len, words.length));
+    const groups: number[] = [];
+    for (let w = 0; w + 4 <= view.byteLength; w += 4) {
+      const bits = view.getUint32(w, true);
+      for (let b = 0; b < 32; b++) if (bits & (1 << b)) groups.push(w * 8 + b + 1);
+    }
+    return groups;
+  }
+
+  /**
+   * Sets an integer socket option: `setsockopt(fd, level, name, &value, 4)`.
+   * For options {@link openNetlink} does not cover (`NETLINK_PKTINFO`, ...).
+   */
+  setOption(level: number, name: number, value: number): void {
+    this.#setInt(level, name, value, String(name));
+  }
+
+  /** Reads an integer socket option: `getsockopt(fd, level, name)`, e.g. `SO_RCVBUF` as the kernel doubled it. */
+  getOption(level: number, name: number): number {
+    this.#requireOpen('getsockopt');
+    const value = new Uint8Array(4);
+    check(this.#libc.getsockopt(this.#fd, level, name, value), `getsockopt(${name})`);
+    return new DataView(value.buffer).getInt32(0, true);
+  }
+
+  #setInt(level: number, name: number, value: number, label: string): void {
+    this.#requireOpen(`setsockopt(${label})`);
+    setIntOption(this.#libc, this.#fd, level, name, value, label);
+  }
+
+  #requireOpen(syscall: string): void {
+    if (this.#closed) throw new SocketError(EBADF, syscall, { message: 'the transport is closed' });
+  }
+
+  #next(): Promise<IteratorResult<Inbound, undefined>> {
+    if (this.#queue.length === 0 && !this.#closed && this.#waiters.length === 0 && this.#mayReadInline) {
+      // Read right away once, e.g. for a reply that arrived during send().
+      // Then wait for the loop to report readiness, so that a consumer of a
+      // busy socket cannot keep the event loop from running other work.
+      this.#mayReadInline = false;
+      this.#drain();
+    }
+    const head = this.#queue.shift();
+    if (head !== undefined) return settled(head);
+    if (this.#closed) return Promise.resolve(DONE);
+    const p = new Promise<IteratorResult<Inbound, undefined>>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    this.#arm();
+    return p;
+  }
+
+  #onReadable(): void {
+    if (this.#closed) return;
+    this.#mayReadInline = true;
+    if (this.#waiters.length > 0) this.#drain();
+    this.#settle();
+  }
+
+  /** Hands queued entries to waiting readers, then watches the socket only while someone still waits. */
+  #settle(): void {
+    while (this.#waiters.length > 0 && this.#queue.length > 0) {
+      const w = this.#waiters.shift()!;
+      const e = this.#queue.shift()!;
+      if (isErrorEntry(e)) w.reject(e.error);
+      else w.resolve({ done: false, value: e });
+    }
+    this.#arm();
+  }
+
+  #arm(): void {
+    if (this.#waiters.length > 0 && !this.#closed) this.#watch.start();
+    else this.#watch.stop();
+  }
+
+  /**
+   * Reads what is waiting without blocking, up to {@link READ_BATCH}
+   * datagrams or {@link READ_BUDGET_BYTES}, queueing datagrams, overruns and
+   * errors.
+   */
+  #drain(): void {
+    let bytes = 0;
+    for (let i = 0; i < READ_BATCH && bytes < READ_BUDGET_BYTES; i++) {
+      const entry = this.#receiveOne();
+      if (entry === undefined) return;
+      this.#queue.push(entry);
+      if (isErrorEntry(entry)) return;
+      if ('bytes' in entry) bytes += entry.bytes.length;
+    }
+  }
+
+  /**
+   * One datagram, an overrun, an error, or undefined when nothing is waiting.
+   *
+   * A peek (`MSG_PEEK | MSG_TRUNC` with no room) first learns the datagram's
+   * length, so that the buffer can grow before the real `recvmsg` and no
+   * datagram is ever cut short.
+   */
+  #receiveOne(): Entry | undefined {
+    for (;;) {
+      let n = this.#libc.recvmsg(this.#fd, this.#buf, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+      if (n >= 0 && n > this.#buf.data.length) this.#grow(n);
+      if (n >= 0) n = this.#libc.recvmsg(this.#fd, this.#buf, this.#buf.data.length, MSG_TRUNC | MSG_DONTWAIT);
+      if (n >= 0) {
+        if (n > this.#buf.data.length) {
+          return {
+            error: new SocketError(EMSGSIZE, 'recvmsg', {
+              message: `a ${n}-byte datagram exceeds the ${this.#buf.data.length}-byte limit and was dropped`,
+            }),
+          };
+        }
+        const at = this.#buf.findControl(SOL_NETLINK, NetlinkSocketOption.NETLINK_PKTINFO);
+        const datagram: Datagram = { bytes: this.#buf.data.slice(0, n), group: at < 0 ? 0 : this.#control.getUint32(at, true) };
+        return datagram;
+      }
+      const errno = -n;
+      if (errno === EINTR) continue;
+      if (errno === EAGAIN) return undefined;
+      if (errno === ENOBUFS) return OVERRUN;
+      return { error: new SocketError(errno, 'recvmsg') };
+    }
+  }
+
+  /** Replaces the receive buffer by one that holds `length` bytes (doubling, up to the limit). */
+  #grow(length: number): void {
+    let size = this.#buf.data.length;
+    while (size < length && size < MAX_DATAGRAM_BUFFER) size *= 2;
+    size = Math.min(size, MAX_DATAGRAM_BUFFER);
+    if (size === this.#buf.data.length) return;
+    const next = this.#libc.allocRecvBuffer(size, CONTROL_BUFFER);
+    this.#buf.free();
+    this.#buf = next;
+    this.#control = viewOf(next.control);
+  }
+}
+
+function settled(e: Entry): Promise<IteratorResult<Inbound, undefined>> {
+  return isErrorEntry(e) ? Promise.reject(e.error) : Promise.resolve({ done: false, value: e });
+}
+
+function isErrorEntry(e: Entry): e is { readonly error: Error } {
+  return 'error' in e;
+}
+
+function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** `struct sockaddr_nl { nl_family = AF_NETLINK, nl_pad, nl_pid, nl_groups }`. */
+function sockaddrNl(pid: number, groups: number): Uint8Array {
+  const a = new Uint8Array(SOCKADDR_NL_SIZE);
+  const v = new DataView(a.buffer);
+  v.setUint16(0, AF_NETLINK, true);
+  v.setUint32(4, pid, true);
+  v.setUint32(8, groups, true);
+  return a;
+}
+
+function u32(value: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, value >>> 0, true);
+  return b;
+}
+
+function setIntOption(libc: Libc, fd: number, level: number, name: number, value: number, label: string): void {
+  if (!Number.isInteger(value)) throw new RangeError(`${label}: value must be an integer`);
+  check(libc.setsockopt(fd, level, name, u32(value)), `setsockopt(${label})`);
+}
+
+function requireU32(value: number, what: string): void {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`${what} must be a 32-bit unsigned integer`);
+}
+
+function requireGroup(group: number): void {
+  if (!Number.isInteger(group) || group < 1 || group > 0xffffffff) throw new RangeError(`invalid multicast group ${group}: groups are numbered from 1`);
+}
