@@ -177,7 +177,7 @@ describe('structs', () => {
     const bytes = fromHex('010002000300000009090909');
     const v = s.read(viewOf(bytes), 0, bytes.length, undefined);
     expect(v).toEqual({ a: 1, b: 2, c: 3 });
-    expect((v as never)[STRUCT_EXTENT]).toEqual({ tail: fromHex('09090909') });
+    expect((v as never)[STRUCT_EXTENT]).toEqual({ tail: fromHex("09090909") });
     const out = new Uint8Array(s.size(v, undefined));
     s.write(v, viewOf(out), 0, undefined);
     expect(toHex(out)).toBe(toHex(bytes));
@@ -190,5 +190,24 @@ describe('structs', () => {
   });
   it('reject unknown fields', () => {
     expect(() => s.size({ a: 1, zz: 2 } as never, undefined)).toThrow(/unknown field "zz"/);
+  });
+});
+
+describe('structs inside attributes', () => {
+  const st = struct('grow', 'g_', { a: u32 });
+  const s2 = attrs('S_', { st: { nla: 1, codec: st }, n: { nla: 2, codec: u8 } });
+  it('re-encode a grown struct with its tail and the right attribute length', () => {
+    const bytes = Uint8Array.from([...nla(1, [...le32(7), 1, 2, 3, 4]), ...nla(2, [9])]);
+    const v = s2.decode(viewOf(bytes), 0, bytes.length);
+    const out = new Uint8Array(s2.size(v));
+    s2.write(v, viewOf(out), 0);
+    expect(toHex(out)).toBe(toHex(bytes));
+  });
+  it('re-encode a short struct with its short length', () => {
+    const bytes = Uint8Array.from([...nla(1, [7, 0]), ...nla(2, [9])]);
+    const v = s2.decode(viewOf(bytes), 0, bytes.length);
+    const out = new Uint8Array(s2.size(v));
+    s2.write(v, viewOf(out), 0);
+    expect(toHex(out)).toBe(toHex(bytes));
   });
 });

@@ -45,7 +45,10 @@ export type CodecKind =
  */
 export interface Codec<T = unknown, In = T> {
   readonly kind: CodecKind;
-  /** Payload size when it is always the same. */
+  /**
+   * Payload size of a value built by hand. A decoded value may differ (a
+   * struct with a tail): codecs whose size can vary return it from `write`.
+   */
   readonly fixed?: number;
   /** Big-endian (network byte order) integer. */
   readonly be?: boolean;

@@ -17,6 +17,9 @@ export const STRUCT_EXTENT: unique symbol = Symbol('nlkit.structExtent');
 interface Extent {
   /** Length of the payload when shorter than the struct. */
   short?: number;
+  /** For a short payload: the bytes of a field it holds only part of, and where they start. */
+  partial?: Uint8Array;
+  partialAt?: number;
   /** Bytes beyond the known fields. */
   tail?: Uint8Array;
 }
@@ -129,10 +132,12 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
         const tmp = new DataView(new ArrayBuffer(size));
         writeFields(value, tmp, 0, scope);
         for (let i = 0; i < limit; i++) view.setUint8(offset + i, tmp.getUint8(i));
-        return;
+        if (ext.partial) new Uint8Array(view.buffer, view.byteOffset + offset + ext.partialAt!, ext.partial.length).set(ext.partial);
+        return limit;
       }
       writeFields(value, view, offset, scope);
       if (ext?.tail) new Uint8Array(view.buffer, view.byteOffset + offset + size, ext.tail.length).set(ext.tail);
+      return size + (ext?.tail?.length ?? 0);
     },
     read(view, offset, length, scope) {
       const out: any = {};
@@ -146,7 +151,17 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
         }
       }
       if (length !== size) {
-        const ext: Extent = length < size ? { short: length } : { tail: copyBytes(view, offset + size, length - size) };
+        let ext: Extent;
+        if (length < size) {
+          ext = { short: length };
+          const cut = fields.find((f) => f.offset < length && f.offset + f.size > length);
+          if (cut) {
+            ext.partialAt = cut.offset;
+            ext.partial = copyBytes(view, offset + cut.offset, length - cut.offset);
+          }
+        } else {
+          ext = { tail: copyBytes(view, offset + size, length - size) };
+        }
         Object.defineProperty(out, STRUCT_EXTENT, { value: ext, enumerable: false, writable: true, configurable: true });
       }
       return out;

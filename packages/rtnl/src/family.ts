@@ -1,4 +1,4 @@
-import { family } from '@nlkit/core';
+import { family, type Family } from '@nlkit/core';
 import { addrMessages } from './addr/schema.js';
 import { addrlabelMessages } from './addrlabel/schema.js';
 import { ifinfomsg, linkAttrs } from './link/schema.js';
@@ -8,11 +8,16 @@ import { netconfMessages } from './netconf/schema.js';
 import { nexthopMessages } from './nexthop/schema.js';
 import { nsidMessages } from './nsid/schema.js';
 import { routeMessages } from './route/schema.js';
+import { ifStatsMsg, statsAttrs, statsGetsetAttrs } from './stats/index.js';
 import { ruleMessages } from './rule/schema.js';
 import { vlanMessages } from './vlan/schema.js';
 
 /** `RTM_*LINK` message type numbers (`<linux/rtnetlink.h>`); each object folder exports its own. */
-export const RTM = { NEWLINK: 16, DELLINK: 17, GETLINK: 18, SETLINK: 19 } as const;
+export const RTM = {
+  NEWLINK: 16, DELLINK: 17, GETLINK: 18, SETLINK: 19,
+  NEWSTATS: 92, GETSTATS: 94, SETSTATS: 96,
+  NEWLINKPROP: 108, DELLINKPROP: 109, GETLINKPROP: 110,
+} as const;
 
 const link = { header: ifinfomsg, attrs: linkAttrs };
 
@@ -22,6 +27,16 @@ export const linkMessages = {
   RTM_DELLINK: { type: RTM.DELLINK, ...link },
   RTM_GETLINK: { type: RTM.GETLINK, ...link },
   RTM_SETLINK: { type: RTM.SETLINK, ...link },
+  RTM_NEWLINKPROP: { type: RTM.NEWLINKPROP, ...link },
+  RTM_DELLINKPROP: { type: RTM.DELLINKPROP, ...link },
+  RTM_GETLINKPROP: { type: RTM.GETLINKPROP, ...link },
+} as const;
+
+/** `RTM_*STATS` (`struct if_stats_msg`): replies carry `IFLA_STATS_*`, requests the get/set attributes. */
+export const statsMessages = {
+  RTM_NEWSTATS: { type: RTM.NEWSTATS, header: ifStatsMsg, attrs: statsAttrs },
+  RTM_GETSTATS: { type: RTM.GETSTATS, header: ifStatsMsg, attrs: statsGetsetAttrs },
+  RTM_SETSTATS: { type: RTM.SETSTATS, header: ifStatsMsg, attrs: statsGetsetAttrs },
 } as const;
 
 /**
@@ -30,8 +45,9 @@ export const linkMessages = {
  * address labels. (`MDB` requests use other attribute meanings than the
  * kernel's messages: see `mdbRequestMessages`.)
  */
-export const rtnl = family('rtnl', 0, {
+export const rtnl: Family<RtnlMessages> = family('rtnl', 0, {
   ...linkMessages,
+  ...statsMessages,
   ...addrMessages,
   ...routeMessages,
   ...ruleMessages,
@@ -43,6 +59,11 @@ export const rtnl = family('rtnl', 0, {
   ...nexthopMessages,
   ...vlanMessages,
 });
+
+/** Every rtnl message declaration, by kernel name. */
+export type RtnlMessages = typeof linkMessages & typeof statsMessages & typeof addrMessages & typeof routeMessages &
+  typeof ruleMessages & typeof neighMessages & typeof addrlabelMessages & typeof netconfMessages & typeof mdbMessages &
+  typeof nsidMessages & typeof nexthopMessages & typeof vlanMessages;
 
 /** The rtnl family's type. */
 export type Rtnl = typeof rtnl;

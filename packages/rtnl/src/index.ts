@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-export * from './link/schema.js';
+export * from './link/index.js';
+export * from './stats/index.js';
 export * from './addr/schema.js';
 export * from './route/schema.js';
 export * from './route/codecs.js';

@@ -1,0 +1,42 @@
+/** `ip6gre`, `ip6gretap` and `ip6erspan` links: `IFLA_GRE_*` over IPv6 (`<linux/if_tunnel.h>`). */
+import { attrs, flag, flagsOf, ipv6, u16, u16be, u32, u32be, u8 } from '@nlkit/core';
+import { tunnelEncapFlags, tunnelEncapType } from '../common.js';
+import { erspanDir, greFlags } from './gre.js';
+
+/** `IP6_TNL_F_*` (`<linux/ip6_tunnel.h>`): options of IPv6 tunnels (`IFLA_GRE_FLAGS`, `IFLA_IPTUN_FLAGS`). */
+export const ip6TunnelFlags = flagsOf(u32, {
+  ignEncapLimit: 0x1, useOrigTclass: 0x2, useOrigFlowlabel: 0x4, mip6Dev: 0x8, rcvDscpCopy: 0x10,
+  useOrigFwmark: 0x20, allowLocalRemote: 0x40,
+});
+
+/**
+ * `IFLA_GRE_*` (`linkinfo-gre6-attrs`) for the IPv6 kinds: the same numbers as
+ * {@link greAttrs}, with IPv6 endpoints, a big-endian flow label and
+ * `IP6_TNL_F_*` flags; `IFLA_GRE_TTL` is the hop limit.
+ */
+export const gre6Attrs = attrs('IFLA_GRE_', {
+  link: { nla: 1, codec: u32 },
+  iflags: { nla: 2, codec: greFlags },
+  oflags: { nla: 3, codec: greFlags },
+  ikey: { nla: 4, codec: u32be },
+  okey: { nla: 5, codec: u32be },
+  local: { nla: 6, codec: ipv6 },
+  remote: { nla: 7, codec: ipv6 },
+  ttl: { nla: 8, codec: u8 },
+  tos: { nla: 9, codec: u8 },
+  pmtudisc: { nla: 10, codec: u8 },
+  encapLimit: { nla: 11, codec: u8 },
+  flowinfo: { nla: 12, codec: u32be },
+  flags: { nla: 13, codec: ip6TunnelFlags },
+  encapType: { nla: 14, codec: tunnelEncapType },
+  encapFlags: { nla: 15, codec: tunnelEncapFlags },
+  encapSport: { nla: 16, codec: u16be },
+  encapDport: { nla: 17, codec: u16be },
+  collectMetadata: { nla: 18, codec: flag },
+  ignoreDf: { nla: 19, codec: u8 },
+  fwmark: { nla: 20, codec: u32 },
+  erspanIndex: { nla: 21, codec: u32 },
+  erspanVer: { nla: 22, codec: u8 },
+  erspanDir: { nla: 23, codec: erspanDir },
+  erspanHwid: { nla: 24, codec: u16 },
+}, { name: 'linkinfo-gre6-attrs' });
