@@ -24,6 +24,8 @@ const EAGAIN = 11;
 const EBADF = 9;
 const EMSGSIZE = 90;
 const ENOPROTOOPT = 92;
+/** `SO_RCVBUF` asked for by default, as iproute2's `rtnl_open` does: the kernel drops replies that do not fit. */
+const DEFAULT_RCVBUF = 1024 * 1024;
 const ENOBUFS = 105;
 
 /** Default size of the buffer each datagram is received into. */
@@ -64,7 +66,11 @@ export interface OpenNetlinkOptions {
   noEnobufs?: boolean;
   /** `NETLINK_LISTEN_ALL_NSID`: receive group messages from all peer namespaces that have an nsid. */
   listenAllNsid?: boolean;
-  /** `SO_RCVBUF` in bytes (the kernel doubles it, within `net.core.rmem_max` unless forced). */
+  /**
+   * `SO_RCVBUF` in bytes (the kernel doubles it, within `net.core.rmem_max`
+   * unless forced). Default 1 MiB, as iproute2 asks for: the kernel drops
+   * replies that do not fit.
+   */
   receiveBufferSize?: number;
   /** `SO_SNDBUF` in bytes (the kernel doubles it). */
   sendBufferSize?: number;
@@ -130,9 +136,9 @@ export function openNetlink(options: OpenNetlinkOptions = {}): LiveTransport {
     flag('NETLINK_NO_ENOBUFS', options.noEnobufs);
     flag('NETLINK_LISTEN_ALL_NSID', options.listenAllNsid);
     const force = options.forceBufferSizes === true;
-    if (options.receiveBufferSize !== undefined) {
+    {
       const name = force ? 'SO_RCVBUFFORCE' : 'SO_RCVBUF';
-      setIntOption(libc, fd, SOL_SOCKET, SocketOption[name], options.receiveBufferSize, name);
+      setIntOption(libc, fd, SOL_SOCKET, SocketOption[name], options.receiveBufferSize ?? DEFAULT_RCVBUF, name);
     }
     if (options.sendBufferSize !== undefined) {
       const name = force ? 'SO_SNDBUFFORCE' : 'SO_SNDBUF';

@@ -228,7 +228,7 @@ describe('many requests at once', () => {
     const n = 1000;
     await fc.assert(
       fc.asyncProperty(fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n }), fc.boolean(), async (order, split) => {
-        const { t, ch } = open();
+        const { t, ch } = open(undefined, { maxInFlight: Infinity });
         const pending = Array.from({ length: n }, (_, i) => ch.request({ name: 'DEMO_GETOBJ', header: { index: i } }));
         for (const k of order) {
           const req = t.sent[k]!;
@@ -246,6 +246,38 @@ describe('many requests at once', () => {
       }),
       { numRuns: 20 },
     );
+  });
+});
+
+describe('requests in flight', () => {
+  it('puts at most maxInFlight on the wire and sends the rest as answers come', async () => {
+    const { t, ch } = open(undefined, { maxInFlight: 3 });
+    const pending = Array.from({ length: 10 }, (_, i) => ch.request({ name: 'DEMO_GETOBJ', header: { index: i } }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(t.sent.length).toBe(3);
+    const answered = new Set<number>();
+    while (answered.size < 10) {
+      const next = t.sent.find((s) => !answered.has(s.header.seq))!;
+      answered.add(next.header.seq);
+      t.deliver(ack(next.header));
+      await new Promise((r) => setTimeout(r, 0));
+      expect(t.sent.length - answered.size).toBeLessThanOrEqual(3);
+    }
+    expect((await Promise.all(pending)).length).toBe(10);
+    expect(t.sent.length).toBe(10);
+  });
+
+  it('never sends a waiting request that was given up', async () => {
+    const { t, ch } = open(undefined, { maxInFlight: 1 });
+    const first = ch.request({ name: 'DEMO_GETOBJ', header: { index: 1 } });
+    const ctl = new AbortController();
+    const second = ch.request({ name: 'DEMO_GETOBJ', header: { index: 2 } }, { signal: ctl.signal });
+    ctl.abort();
+    await expect(second).rejects.toBeInstanceOf(AbortError);
+    t.deliver(ack(t.sent[0]!.header));
+    await first;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(t.sent.length).toBe(1);
   });
 });
 

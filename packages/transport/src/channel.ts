@@ -93,6 +93,13 @@ export interface ChannelOptions {
   maxBuffered?: number;
   /** The first sequence number to use. Default 1. */
   initialSeq?: number;
+  /**
+   * Most requests and dumps sent and not yet answered; more wait their turn.
+   * The kernel drops unicast replies that do not fit the socket's receive
+   * buffer (`netlink_overrun`, seen as `ENOBUFS`), so an unbounded burst of
+   * requests loses replies. Default 64.
+   */
+  maxInFlight?: number;
 }
 
 /** Counters of a {@link NetlinkChannel} (a snapshot). */
@@ -124,6 +131,17 @@ const CONTROL_NAMES: Readonly<Partial<Record<number, ControlMessage['name']>>> =
   [NLMSG.OVERRUN]: 'NLMSG_OVERRUN',
 };
 
+/** A request's bytes on their way out. */
+interface Outgoing {
+  readonly seq: number;
+  readonly bytes: Uint8Array;
+  /** Sent and counted in flight. */
+  sent: boolean;
+  exchange: Exchange<unknown>;
+}
+
+const DEFAULT_MAX_IN_FLIGHT = 64;
+
 /**
  * The netlink protocol engine over one {@link Transport} and one message
  * {@link Family}: what libmnl's callbacks, Go's `netlink.Conn` and pyroute2's
@@ -131,7 +149,8 @@ const CONTROL_NAMES: Readonly<Partial<Record<number, ControlMessage['name']>>> =
  *
  * - Every request gets its own `nlmsg_seq` (starting at `initialSeq`,
  *   wrapping at 2^32, never 0, never one still in use). Any number of
- *   requests and dumps may be outstanding at once; a single reader loop
+ *   requests and dumps may be outstanding at once; at most `maxInFlight`
+ *   are on the wire, the rest wait their turn. A single reader loop
  *   matches each unicast reply (`Datagram.group === 0`) to its request by
  *   sequence number.
  * - Everything else is an event: multicast datagrams (even those carrying the
@@ -165,6 +184,11 @@ export class NetlinkChannel<F extends Family<any>> {
   readonly #subscribers = new Set<EventSink<AnyMessage<F>>>();
   readonly #stats = { requests: 0, replies: 0, events: 0, late: 0, dropped: 0, overruns: 0, decodeErrors: 0 };
   #seq: number;
+  readonly #maxInFlight: number;
+  /** Requests sent and not yet released. */
+  #inFlight = 0;
+  /** Requests registered but not yet sent, waiting for room under `maxInFlight`. */
+  readonly #waiting: Outgoing[] = [];
   /** Why the channel closed; set once. */
   #closeReason: { message: string; cause?: unknown } | undefined;
   #closing: Promise<void> | undefined;
@@ -176,6 +200,7 @@ export class NetlinkChannel<F extends Family<any>> {
     this.#timeoutMs = options.timeoutMs;
     this.#maxBuffered = options.maxBuffered ?? DEFAULT_MAX_BUFFERED;
     this.#seq = (options.initialSeq ?? 1) >>> 0;
+    this.#maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     void this.#run();
   }
 
@@ -300,6 +325,7 @@ export class NetlinkChannel<F extends Family<any>> {
     const seq = this.#nextSeq();
     const bytes = encodeMessage(this.family, { ...msg, flags, seq, pid: 0 } as unknown as AnyInput<F>);
     const family = this.family;
+    const out: Outgoing = { seq, bytes, sent: false, exchange: undefined! };
     const exchange = new Exchange<AnyMessage<F> | MessageView<F>>({
       family,
       seq,
@@ -313,13 +339,34 @@ export class NetlinkChannel<F extends Family<any>> {
       release: (retire) => {
         this.#pending.delete(seq);
         if (retire && !this.closed) this.#retire(seq, single);
+        if (out.sent) {
+          out.sent = false;
+          this.#inFlight--;
+          this.#pump();
+        }
       },
       onDecodeError: () => this.#stats.decodeErrors++,
     });
+    out.exchange = exchange;
     this.#pending.set(seq, exchange);
     this.#stats.requests++;
-    this.transport.send(bytes).catch((e: unknown) => exchange.abandon(e));
+    if (this.#inFlight < this.#maxInFlight) this.#send(out);
+    else this.#waiting.push(out);
     return exchange;
+  }
+
+  #send(out: Outgoing): void {
+    out.sent = true;
+    this.#inFlight++;
+    this.transport.send(out.bytes).catch((e: unknown) => out.exchange.abandon(e));
+  }
+
+  /** Sends waiting requests while there is room; skips those given up meanwhile. */
+  #pump(): void {
+    while (this.#inFlight < this.#maxInFlight && this.#waiting.length) {
+      const next = this.#waiting.shift()!;
+      if (this.#pending.get(next.seq) === next.exchange) this.#send(next);
+    }
   }
 
   #nextSeq(): number {
