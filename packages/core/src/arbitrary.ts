@@ -29,8 +29,13 @@ interface Ctx {
   maxBytes: number;
 }
 
-/** A codec may carry its own generator in `info.arbitrary` (for hand-written codecs). */
-type CustomArbitrary = (fcx: typeof fc, opts: Required<ArbitraryOptions>) => Arbitrary<unknown>;
+/**
+ * A codec may carry its own generator in `info.arbitrary` (for hand-written
+ * codecs). It gets fast-check, the options left at its depth, and `nested`,
+ * which generates values of any other codec (an attribute set inside a
+ * custom codec, say) one level deeper.
+ */
+export type CustomArbitrary = (fcx: typeof fc, opts: Required<ArbitraryOptions>, nested: <T>(codec: Codec<T, any>) => Arbitrary<T>) => Arbitrary<unknown>;
 
 /** Valid values of `codec`, in the form decode produces. */
 export function arbitraryFor<T>(codec: Codec<T, any>, opts: ArbitraryOptions = {}): Arbitrary<T> {
@@ -44,7 +49,8 @@ function decodeBytes(codec: Codec<any, any>, n: number): Arbitrary<unknown> {
 function gen(codec: Codec<any, any>, ctx: Ctx): Arbitrary<unknown> {
   const info = (codec.info ?? {}) as Record<string, any>;
   if (typeof info['arbitrary'] === 'function') {
-    return (info['arbitrary'] as CustomArbitrary)(fc, { maxDepth: ctx.maxDepth - ctx.depth, maxBytes: ctx.maxBytes });
+    const deeper = { ...ctx, depth: ctx.depth + 1 };
+    return (info['arbitrary'] as CustomArbitrary)(fc, { maxDepth: ctx.maxDepth - ctx.depth, maxBytes: ctx.maxBytes }, (c) => gen(c, deeper) as Arbitrary<any>);
   }
   switch (codec.kind) {
     case 'u8':

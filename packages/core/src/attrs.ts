@@ -109,9 +109,12 @@ export interface AttrSetOptions {
   name?: string;
 }
 
-/** `camelCase` → `SNAKE_CASE`. */
+/** `camelCase` → `SNAKE_CASE` (`fdbNLearned` → `FDB_N_LEARNED`). */
 function upperSnake(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toUpperCase();
 }
 
 const resolved = new WeakMap<object, Codec<any, any>>();

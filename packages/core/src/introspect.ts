@@ -45,20 +45,27 @@ function typeName(codec: Codec<any, any>): string {
 
 /**
  * Every attribute set reachable from a family's messages, by name, found by
- * walking nests, indexed arrays and the cases of kind-dependent payloads.
+ * walking nests, indexed arrays and the cases (and fallbacks) of
+ * kind-dependent payloads.
  */
 export function attrSets(fam: Family<any>): Map<string, AttrSet<any>> {
   const out = new Map<string, AttrSet<any>>();
+  const seen = new Set<AttrSet<any>>();
   const visit = (set: AttrSet<any>): void => {
-    if (out.has(set.name)) return;
-    out.set(set.name, set);
+    if (seen.has(set)) return;
+    seen.add(set);
+    // Distinct sets may share a spec name (a family builds one per message group): number the later ones.
+    let name = set.name;
+    for (let i = 2; out.has(name); i++) name = `${set.name}#${i}`;
+    out.set(name, set);
     for (const a of set.attrs) visitCodec(a.codec);
   };
   const visitCodec = (c: Codec<any, any>): void => {
     const inner = nestedSet(c);
     if (inner) visit(inner);
-    const info = c.info as { cases?: Record<string, Codec<any, any>>; item?: Codec<any, any> } | undefined;
+    const info = c.info as { cases?: Record<string, Codec<any, any>>; fallback?: Codec<any, any>; item?: Codec<any, any> } | undefined;
     if (info?.cases) for (const k of Object.values(info.cases)) visitCodec(k);
+    if (info?.fallback) visitCodec(info.fallback);
   };
   for (const def of Object.values(fam.messages) as MessageDef[]) if (def.attrs) visit(def.attrs);
   return out;

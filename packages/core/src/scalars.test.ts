@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { viewOf } from './bytes.js';
 import { NlDecodeError, NlEncodeError } from './errors.js';
-import { enumOf, flagsOf, formatIPv6, ip, ipv4, ipv6, lladdr, parseIPv6, s16, u16be, u32, u64, u8, uint, cstring } from './scalars.js';
+import { enumOf, flagsOf, formatIPv6, ip, ipv4, ipv6, lladdr, parseIPv6, s16, s32, u16be, u32, u64, u8, uint, cstring } from './scalars.js';
 
 const enc = (c: { size: (v: any, s: any) => number; write: (v: any, view: DataView, o: number, s: any) => void }, v: unknown) => {
   const b = new Uint8Array(c.size(v, undefined));
@@ -113,5 +113,14 @@ describe('flag sets', () => {
     expect(dec(f, b)).toEqual(['low', 'high']);
     expect([...enc(f, ['high'])]).toEqual([0, 0, 0, 0x80]);
     expect(dec(flagsOf(u32, { low: 1 }), b)).toEqual(['low', 0x80000000]);
+  });
+});
+
+describe('flag sets over a signed base', () => {
+  it('encode bit 31 as the sign bit', () => {
+    const f = flagsOf(s32, { top: 0x80000000, one: 1 });
+    const b = enc(f, ['top', 'one']);
+    expect([...b]).toEqual([1, 0, 0, 0x80]);
+    expect(dec(f, b)).toEqual(['one', 'top']);
   });
 });

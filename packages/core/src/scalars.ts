@@ -506,6 +506,7 @@ export function enumOf<const M extends Record<string, number>>(base: Codec<numbe
 export function flagsOf<const M extends Record<string, number>>(base: Codec<number>, bits: M): Codec<Array<(keyof M & string) | number>> {
   const entries = Object.entries(bits).sort((a, b) => a[1] - b[1]);
   const known = entries.reduce((m, [, v]) => (m | v) >>> 0, 0);
+  const signed = (base.info as { signed?: boolean } | undefined)?.signed === true && base.fixed === 4;
   const toNumber = (value: unknown): number => {
     if (!Array.isArray(value)) encodeFail(`flags expect an array of names, got ${describe(value)}`);
     let n = 0;
@@ -514,7 +515,8 @@ export function flagsOf<const M extends Record<string, number>>(base: Codec<numb
       else if (typeof f === 'string' && Object.hasOwn(bits, f)) n = (n | bits[f]!) >>> 0;
       else encodeFail(`unknown flag ${describe(f)}; known: ${Object.keys(bits).join(', ')}`);
     }
-    return n;
+    // A signed base holds bit 31 as the sign.
+    return signed && n > 0x7fffffff ? n - 0x100000000 : n;
   };
   return {
     kind: 'flags',
