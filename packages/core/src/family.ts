@@ -468,7 +468,7 @@ export interface RawMessage {
 }
 
 /** The canonical raw form of a decoded message (what `nlkit decode --format raw` prints). */
-export function toRaw<F extends Family<any>>(fam: F, msg: AnyMessage<F> | MessageView<F>): RawMessage {
+export function toRaw<F extends Family<any>>(fam: F, msg: AnyMessage<F> | Message<string, unknown, unknown> | MessageView<F>): RawMessage {
   const m = (msg instanceof MessageView ? msg.decode() : msg) as Message & { payload?: Uint8Array };
   const base = { type: m.name === 'UNKNOWN' ? m.type : m.name, flags: m.flags, seq: m.seq, pid: m.pid };
   if (m.name === 'NLMSG_ERROR') {
@@ -511,7 +511,7 @@ export function stringifyRaw(value: unknown, indent?: number): string {
 }
 
 /** Raises the {@link NetlinkError} an `NLMSG_ERROR` (with a non-zero code) or `NLMSG_DONE` (with a negative code) stands for, or returns. */
-export function throwIfError(fam: Family<any>, msg: Message | MessageView<any>, operation?: string): void {
+export function throwIfError(fam: Family<any>, msg: Message<string, unknown, unknown> | MessageView<any>, operation?: string): void {
   const m = (msg instanceof MessageView ? msg.decode() : msg) as Message;
   if (m.name === 'NLMSG_ERROR') {
     const h = m.header as unknown as ErrorHeader;

@@ -5,7 +5,7 @@
  */
 import {
   attrs, binary, cstring, enumOf, flagsOf, lladdr, nest, s32, u16, u32, u8, uint, variant,
-  type AttrInput, type AttrSet, type AttrValues, type Codec,
+  type AttrInput, type AttrDef, type AttrSet, type AttrValues, type Codec,
 } from '@nlkit/core';
 import { afSpec, protinfo } from './af-spec.js';
 import { linkDataKindsFor, linkSlaveDataKinds } from './kinds/index.js';
@@ -99,7 +99,7 @@ function slaveDataVariant<const S extends KindTable>(table: S) {
 }
 
 /** `IFLA_*` (`link-attrs`), with `IFLA_LINKINFO` built from `linkinfo`. */
-export function linkAttrsFor<L extends AttrSet<any>>(linkinfo: L) {
+export function linkAttrsFor<D extends Record<string, AttrDef>>(linkinfo: AttrSet<D>) {
   return attrs('IFLA_', {
     address: { nla: 1, codec: lladdr },
     broadcast: { nla: 2, codec: lladdr },
