@@ -19,10 +19,25 @@ export const RTM = {
   NEWLINKPROP: 108, DELLINKPROP: 109, GETLINKPROP: 110,
 } as const;
 
+/** A link message declaration: `struct ifinfomsg` and `IFLA_*`. */
+export interface LinkMessageDef<T extends number> {
+  readonly type: T;
+  readonly header: typeof ifinfomsg;
+  readonly attrs: typeof linkAttrs;
+}
+
 const link = { header: ifinfomsg, attrs: linkAttrs };
 
-/** `RTM_*LINK`. */
-export const linkMessages = {
+/** `RTM_*LINK` and `RTM_*LINKPROP`. */
+export const linkMessages: {
+  readonly RTM_NEWLINK: LinkMessageDef<16>;
+  readonly RTM_DELLINK: LinkMessageDef<17>;
+  readonly RTM_GETLINK: LinkMessageDef<18>;
+  readonly RTM_SETLINK: LinkMessageDef<19>;
+  readonly RTM_NEWLINKPROP: LinkMessageDef<108>;
+  readonly RTM_DELLINKPROP: LinkMessageDef<109>;
+  readonly RTM_GETLINKPROP: LinkMessageDef<110>;
+} = {
   RTM_NEWLINK: { type: RTM.NEWLINK, ...link },
   RTM_DELLINK: { type: RTM.DELLINK, ...link },
   RTM_GETLINK: { type: RTM.GETLINK, ...link },
@@ -30,7 +45,7 @@ export const linkMessages = {
   RTM_NEWLINKPROP: { type: RTM.NEWLINKPROP, ...link },
   RTM_DELLINKPROP: { type: RTM.DELLINKPROP, ...link },
   RTM_GETLINKPROP: { type: RTM.GETLINKPROP, ...link },
-} as const;
+};
 
 /** `RTM_*STATS` (`struct if_stats_msg`): replies carry `IFLA_STATS_*`, requests the get/set attributes. */
 export const statsMessages = {
