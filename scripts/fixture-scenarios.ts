@@ -6,6 +6,7 @@
 import { NLM_F, type AnyFamily } from '@nlkit/core';
 import type { NetlinkChannel } from '@nlkit/transport';
 import { rtnl } from '@nlkit/rtnl';
+import { objectScenarios } from './scenarios-objects.js';
 
 export interface Scenario {
   /** Path under fixtures/ without extension. */
@@ -15,6 +16,8 @@ export interface Scenario {
   familyName: string;
   /** `ip` arguments run as `ip -n NS ...` before recording. */
   setup: string[][];
+  /** `bridge` arguments run as `bridge -n NS ...` after `setup`. */
+  bridgeSetup?: string[][];
   /** The exchange, described for the provenance. */
   exchange: string[];
   run(ch: NetlinkChannel<any>): Promise<void>;
@@ -109,3 +112,5 @@ export const scenarios: Scenario[] = [
     },
   },
 ];
+
+scenarios.push(...objectScenarios);
