@@ -1,4 +1,6 @@
-import { attrs, binary, enumOf, flagsOf, ipv4, ipv6, nest, pad, struct, u16, u32, u64, u8 } from '@nlkit/core';
+import { attrs, binary, enumOf, flagsOf, nest, pad, struct, u16, u32, u64, u8 } from '@nlkit/core';
+import { bridgeQuerierAttrs } from '../link/kinds/bridge.js';
+import { bridgeVlanInfo } from '../link/af-spec.js';
 import { mdbRouterAttrs, mdbRouterType } from '../mdb/schema.js';
 
 /** `struct br_vlan_msg` (`<linux/if_bridge.h>`): the fixed header of `RTM_*VLAN`. */
@@ -9,16 +11,8 @@ export const brVlanMsg = struct('br_vlan_msg', '', {
   ifindex: u32,
 });
 
-/** `BRIDGE_VLAN_INFO_*` (`struct bridge_vlan_info`.flags). */
-export const bridgeVlanFlags = {
-  master: 0x01, pvid: 0x02, untagged: 0x04, rangeBegin: 0x08, rangeEnd: 0x10, brentry: 0x20, onlyOpts: 0x40,
-} as const;
-
-/** `struct bridge_vlan_info` (`BRIDGE_VLANDB_ENTRY_INFO`); the same struct as `IFLA_BRIDGE_VLAN_INFO` carries. */
-export const vlandbEntryInfo = struct('bridge_vlan_info', '', {
-  flags: flagsOf(u16, bridgeVlanFlags),
-  vid: u16,
-});
+/** `struct bridge_vlan_info` (`BRIDGE_VLANDB_ENTRY_INFO`): the same struct as `IFLA_BRIDGE_VLAN_INFO` carries. */
+export const vlandbEntryInfo = bridgeVlanInfo;
 
 /** `BR_STATE_*`: STP port states (`BRIDGE_VLANDB_ENTRY_STATE`). */
 export const brStates = { disabled: 0, listening: 1, learning: 2, forwarding: 3, blocking: 4 } as const;
@@ -53,17 +47,6 @@ export const vlandbEntryAttrs = attrs('BRIDGE_VLANDB_ENTRY_', {
   neighSuppress: { nla: 9, codec: u8 },
 }, { name: 'bridge-vlandb-entry-attrs' });
 
-/** `BRIDGE_QUERIER_*`: the multicast querier a VLAN has elected. */
-export const vlandbQuerierAttrs = attrs('BRIDGE_QUERIER_', {
-  ipAddress: { nla: 1, codec: ipv4 },
-  ipPort: { nla: 2, codec: u32 },
-  ipOtherTimer: { nla: 3, codec: u64 },
-  pad: { nla: 4, codec: binary() },
-  ipv6Address: { nla: 5, codec: ipv6 },
-  ipv6Port: { nla: 6, codec: u32 },
-  ipv6OtherTimer: { nla: 7, codec: u64 },
-}, { name: 'bridge-querier-attrs' });
-
 /** `BRIDGE_VLANDB_GOPTS_*`: a bridge VLAN's global (multicast, MST) options. Intervals in hundredths of a second. */
 export const vlandbGlobalOptsAttrs = attrs('BRIDGE_VLANDB_GOPTS_', {
   id: { nla: 1, codec: u16 },
@@ -82,7 +65,7 @@ export const vlandbGlobalOptsAttrs = attrs('BRIDGE_VLANDB_GOPTS_', {
   mcastStartupQueryIntvl: { nla: 14, codec: u64 },
   mcastQuerier: { nla: 15, codec: u8 },
   mcastRouterPorts: { nla: 16, codec: nest(mdbRouterAttrs) },
-  mcastQuerierState: { nla: 17, codec: nest(vlandbQuerierAttrs) },
+  mcastQuerierState: { nla: 17, codec: nest(bridgeQuerierAttrs) },
   msti: { nla: 18, codec: u16 },
 }, { name: 'bridge-vlandb-gopts-attrs' });
 
