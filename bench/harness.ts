@@ -1,72 +1,265 @@
 /**
- * A tiny benchmark harness: each case runs a few times, the median is
- * reported, and results go to `bench/results/latest.json` and `latest.md`.
- * Absolute times on shared machines are noisy: compare ratios measured in
- * the same run.
+ * The benchmark harness: statistics, per-process memory readings, and the
+ * results files (`latest.json` with every sample, `latest.md` to read).
+ *
+ * Timings are medians of repeated runs. Every figure that has a floor is
+ * also given as a ratio to that floor, measured in the same `pnpm bench`
+ * run on the same namespace: absolute times on a shared 2-core machine
+ * drift from run to run, ratios much less.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
 
-export interface Result {
-  suite: string;
-  name: string;
-  /** Median wall time of one run, in ms. */
-  ms: number;
-  /** Items per run (messages, routes). */
-  items: number;
-  /** Items per second at the median. */
-  perSecond: number;
-  /** Peak RSS seen during the runs, MiB. */
-  peakRssMiB: number;
-  runs: number;
-  note?: string;
-}
+// ---------------------------------------------------------------------------
+// Statistics
 
-export function median(xs: number[]): number {
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Times `fn` `runs` times after one warm-up; returns the median. */
-export function measure(suite: string, name: string, items: number, fn: () => unknown, runs = 5, note?: string): Result {
-  fn();
-  const times: number[] = [];
-  let peak = process.memoryUsage().rss;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-    peak = Math.max(peak, process.memoryUsage().rss);
+// ---------------------------------------------------------------------------
+// Memory of this process (Linux /proc)
+
+function statusKiB(field: 'VmHWM' | 'VmRSS'): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+/** Peak resident set size of this process since start or the last {@link resetPeakRss}, MiB. */
+export function peakRssMiB(): number {
+  return statusKiB('VmHWM') / 1024;
+}
+
+/** Resident set size now, MiB. */
+export function rssMiB(): number {
+  return statusKiB('VmRSS') / 1024;
+}
+
+/** Resets the kernel's peak-RSS mark (`echo 5 > /proc/self/clear_refs`); false where not allowed. */
+export function resetPeakRss(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
   }
-  const ms = median(times);
-  const r: Result = { suite, name, ms, items, perSecond: items / (ms / 1000), peakRssMiB: peak / 2 ** 20, runs };
-  if (note) r.note = note;
+}
+
+/** A full garbage collection when the process runs with `--expose-gc`. */
+export function fullGc(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) {
+    gc();
+    gc();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Samples from one measured case
+
+/** What a measured case reports: one entry per run after the warm-up. */
+export interface Samples {
+  /** Wall time of each run, ms. */
+  times: number[];
+  /** Peak RSS of each run (the mark reset before it), MiB; whole process for peers. */
+  peaks: number[];
+  /** Items processed per run (routes dumped, routes added). */
+  items: number;
+  /** RSS after the last run with its result still held, after a full GC, MiB. */
+  heldRssMiB?: number;
+  /** RSS before the first run, MiB (the process's own baseline). */
+  baseRssMiB?: number;
+  note?: string;
+}
+
+/**
+ * Runs `fn` once to warm up and then `runs` times, each after a full GC and
+ * a reset of the peak-RSS mark. The result of the last run is kept while the
+ * held RSS is read, then dropped.
+ */
+export async function sample(items: (r: unknown) => number, fn: (run: number) => unknown, runs: number, opts: { warmup?: number } = {}): Promise<Samples> {
+  const base = rssMiB();
+  for (let w = 0; w < (opts.warmup ?? 1); w++) await fn(-1 - w);
+  const times: number[] = [];
+  const peaks: number[] = [];
+  let last: unknown;
+  let count = 0;
+  for (let r = 0; r < runs; r++) {
+    last = undefined;
+    fullGc();
+    resetPeakRss();
+    const t0 = performance.now();
+    last = await fn(r);
+    times.push(performance.now() - t0);
+    peaks.push(peakRssMiB());
+    count = items(last);
+  }
+  fullGc();
+  const held = rssMiB();
+  keep(last);
+  return { times, peaks, items: count, heldRssMiB: held, baseRssMiB: base };
+}
+
+let sink: unknown;
+/** Keeps a value reachable up to here (so the held-RSS reading holds it). */
+export function keep(v: unknown): void {
+  sink = v;
+  sink = undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Results
+
+export interface Result {
+  /** `dump`, `write`, `codec`. */
+  suite: string;
+  /** Stable identifier of the case (`nlkit-dump-lazy`). */
+  id: string;
+  /** What was measured, for people. */
+  name: string;
+  /** Items per run (routes). */
+  n: number;
+  /** Median wall time of a run, ms. */
+  ms: number;
+  /** Median µs per item. */
+  usPerItem: number;
+  /** Id of the floor this case is compared with (same suite and `n`), if any. */
+  floor?: string;
+  /** `ms / floor.ms`, both medians of this run. */
+  ratio?: number;
+  /** Highest per-run peak RSS, MiB (whole process). */
+  peakRssMiB?: number;
+  /** RSS with the last run's result held, after GC, MiB. */
+  heldRssMiB?: number;
+  /** RSS of the process before the first run, MiB. */
+  baseRssMiB?: number;
+  /** Whole process (startup included) rather than in-process. */
+  wholeProcess?: boolean;
+  runs: number;
+  /** Every run's time, ms. */
+  times: number[];
+  note?: string;
+}
+
+export interface Target {
+  name: string;
+  /** The measured value and the limit, in the same unit. */
+  value: number;
+  limit: number;
+  unit: string;
+  holds: boolean;
+}
+
+export interface Skipped {
+  suite: string;
+  id: string;
+  reason: string;
+}
+
+export interface Report {
+  date: string;
+  machine: { cpus: number; cpu: string; memGiB: number; node: string; kernel: string };
+  config: Record<string, unknown>;
+  results: Result[];
+  targets: Target[];
+  skipped: Skipped[];
+  notes: string[];
+}
+
+export function machine(): Report['machine'] {
+  return { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, kernel: release() };
+}
+
+/** Turns samples into a result row (ratio filled in later by {@link withRatios}). */
+export function toResult(suite: string, id: string, name: string, s: Samples, extra: Partial<Result> = {}): Result {
+  const ms = median(s.times);
+  const r: Result = { suite, id, name, n: s.items, ms, usPerItem: (ms * 1000) / s.items, runs: s.times.length, times: s.times, ...extra };
+  if (s.peaks.length) r.peakRssMiB = Math.max(...s.peaks);
+  if (s.heldRssMiB !== undefined) r.heldRssMiB = s.heldRssMiB;
+  if (s.baseRssMiB !== undefined) r.baseRssMiB = s.baseRssMiB;
+  if (s.note && !r.note) r.note = s.note;
   return r;
 }
 
-export function writeResults(results: Result[]): string {
-  const dir = fileURLToPath(new URL('./results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', memGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
-  const date = new Date().toISOString();
-  writeFileSync(dir + 'latest.json', JSON.stringify({ date, machine, results }, null, 2) + '\n');
-  const rows = results.map((r) => `| ${r.suite} | ${r.name} | ${r.ms.toFixed(1)} | ${fmt(r.perSecond)} | ${(r.ms * 1000 / r.items).toFixed(3)} | ${r.peakRssMiB.toFixed(0)} | ${r.note ?? ''} |`);
-  const md = [
-    `# nlkit benchmark results`,
-    ``,
-    `${date}, ${machine.cpus} × ${machine.cpu}, ${machine.memGiB} GiB, Node ${machine.node}. Medians of ${results[0]?.runs ?? 0} runs after a warm-up.`,
-    ``,
-    `| suite | case | ms | items/s | µs/item | peak RSS MiB | note |`,
-    `|---|---|---:|---:|---:|---:|---|`,
-    ...rows,
-    ``,
-  ].join('\n');
-  writeFileSync(dir + 'latest.md', md);
-  return md;
+/** Fills `ratio` of every result that names a floor present with the same suite and size. */
+export function withRatios(results: Result[]): Result[] {
+  for (const r of results) {
+    if (!r.floor) continue;
+    const f = results.find((x) => x.suite === r.suite && x.id === r.floor && sizeKey(x) === sizeKey(r));
+    if (f) r.ratio = r.ms / f.ms;
+  }
+  return results;
 }
 
-function fmt(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0);
+/** Results of one suite compare at the configured size, not at the exact count (a dump has the kernel's few own routes too). */
+function sizeKey(r: Result): number {
+  return Math.round(r.n / 1000);
+}
+
+export function writeReport(dir: string, report: Report): { json: string; md: string } {
+  mkdirSync(dir, { recursive: true });
+  const json = `${dir}/latest.json`;
+  const md = `${dir}/latest.md`;
+  writeFileSync(json, JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(md, markdown(report));
+  return { json, md };
+}
+
+const SUITE_TITLES: Record<string, string> = {
+  dump: 'Route dump, IPv4, all tables (one full dump per run)',
+  write: 'Route adds, one ACK each',
+  codec: 'Codec micro-benchmarks (recorded dump held in memory)',
+};
+
+export function markdown(report: Report): string {
+  const m = report.machine;
+  const lines: string[] = [
+    '# nlkit benchmark results',
+    '',
+    `${report.date} · ${m.cpus} × ${m.cpu} · ${m.memGiB} GiB · Node ${m.node} · Linux ${m.kernel}`,
+    '',
+    `Config: ${Object.entries(report.config).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' · ')}`,
+    '',
+    'Times are medians of the runs listed; ratio = median / median of the floor named, both from this run.',
+    'Peak and held RSS of the dump rows: a fresh process doing one dump and keeping the result; elsewhere the highest per-run peak. See bench/README.md.',
+    '',
+  ];
+  if (report.targets.length) {
+    lines.push('## Targets', '', '| target | measured | limit | holds |', '|---|---:|---:|:---:|');
+    for (const t of report.targets) lines.push(`| ${t.name} | ${fmtNum(t.value)} ${t.unit} | ${fmtNum(t.limit)} ${t.unit} | ${t.holds ? 'yes' : '**no**'} |`);
+    lines.push('');
+  }
+  for (const suite of [...new Set(report.results.map((r) => r.suite))]) {
+    lines.push(`## ${SUITE_TITLES[suite] ?? suite}`, '');
+    lines.push('| N | case | ms | µs/item | ratio | vs | peak RSS MiB | held RSS MiB | runs | note |', '|---:|---|---:|---:|---:|---|---:|---:|---:|---|');
+    for (const r of report.results.filter((x) => x.suite === suite)) {
+      lines.push(
+        `| ${fmtN(r.n)} | ${r.name}${r.wholeProcess ? ' ¹' : ''} | ${r.ms.toFixed(1)} | ${r.usPerItem.toFixed(3)} | ${r.ratio !== undefined ? r.ratio.toFixed(2) + '×' : '—'} | ${r.floor ?? (r.id.includes('floor') ? '(floor)' : '')} | ${r.peakRssMiB !== undefined ? r.peakRssMiB.toFixed(0) : '—'} | ${r.heldRssMiB !== undefined ? r.heldRssMiB.toFixed(0) : '—'} | ${r.runs} | ${r.note ?? ''} |`,
+      );
+    }
+    lines.push('');
+  }
+  if (report.results.some((r) => r.wholeProcess)) lines.push('¹ whole process, start-up included, timed with `process.hrtime` around the spawned process; peak RSS from `/usr/bin/time` (or `/proc/<pid>/status`).', '');
+  if (report.skipped.length) {
+    lines.push('## Skipped', '');
+    for (const s of report.skipped) lines.push(`- ${s.suite}/${s.id}: ${s.reason}`);
+    lines.push('');
+  }
+  if (report.notes.length) {
+    lines.push('## Notes', '');
+    for (const n of report.notes) lines.push(`- ${n}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+function fmtN(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(n % 1e6 ? 2 : 0)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(n % 1e3 ? 1 : 0)}k` : String(n);
+}
+
+function fmtNum(v: number): string {
+  return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2);
 }

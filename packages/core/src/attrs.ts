@@ -340,23 +340,64 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
       }
       return pos - offset;
     }
-    // Fast path for objects built by hand: declaration order, no bookkeeping.
-    for (const info of keysInOrder(value)) {
-      const v = value[info.key];
-      const codec = info.codec;
-      const rtype = info.nla | (nestedFlag(codec, inner) ? NLA_F_NESTED : 0);
-      if (info.multi) {
-        if (!Array.isArray(v)) throw new NlEncodeError(`repeated attribute expects an array, got ${describe(v)}`).within(info.name);
-        for (let c = 0; c < v.length; c++) pos += emit(rtype, info, v[c], undefined, inner, view, pos);
-      } else {
-        pos += emit(rtype, info, v, undefined, inner, view, pos);
+    // Fast path for objects built by hand: declaration order, no bookkeeping,
+    // the present keys gathered in a scratch list (one per nesting depth).
+    const list = scratch[scratchDepth] ??= [];
+    scratchDepth++;
+    try {
+      const count = presentInOrder(value, list);
+      for (let i = 0; i < count; i++) {
+        const info = list[i]!;
+        const v = value[info.key];
+        const codec = info.codec;
+        const rtype = info.nla | (nestedFlag(codec, inner) ? NLA_F_NESTED : 0);
+        if (info.multi) {
+          if (!Array.isArray(v)) throw new NlEncodeError(`repeated attribute expects an array, got ${describe(v)}`).within(info.name);
+          for (let c = 0; c < v.length; c++) pos += emit(rtype, info, v[c], undefined, inner, view, pos);
+        } else {
+          pos += emit(rtype, info, v, undefined, inner, view, pos);
+        }
       }
+    } finally {
+      scratchDepth--;
     }
     return pos - offset;
   }
 
+  /**
+   * The known keys of `value` with a defined value, in declaration order,
+   * into `out` (from index 0); returns how many. Throws on an unknown key.
+   */
+  function presentInOrder(value: Record<string, unknown>, out: AttrInfo[]): number {
+    let n = 0;
+    let sorted = true;
+    let last = -1;
+    for (const k in value) {
+      const info = keys.get(k);
+      if (!info) throw new NlEncodeError(`unknown attribute "${k}" for ${setName}; known: ${[...keys.keys()].join(', ')}`);
+      if (value[k] === undefined) continue;
+      if (info.index < last) sorted = false;
+      last = info.index;
+      out[n++] = info;
+    }
+    if (!sorted) {
+      // Insertion sort: a handful of attributes.
+      for (let i = 1; i < n; i++) {
+        const x = out[i]!;
+        let j = i - 1;
+        for (; j >= 0 && out[j]!.index > x.index; j--) out[j + 1] = out[j]!;
+        out[j + 1] = x;
+      }
+    }
+    return n;
+  }
+
   return set;
 }
+
+/** Scratch lists of {@link AttrSet} encoders, one per depth of nested sets being encoded. */
+const scratch: AttrInfo[][] = [];
+let scratchDepth = 0;
 
 /** One attribute to emit. */
 interface Entry {

@@ -1,6 +1,6 @@
 import { HOST_LE, align4, copyBytes, toHex, viewOf } from './bytes.js';
-import { ATTR_ORDER, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK, type AttrInput, type AttrSet, type AttrValues } from './attrs.js';
-import type { Json, Scope } from './codec.js';
+import { ATTR_ORDER, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK, type AttrInfo, type AttrInput, type AttrSet, type AttrValues } from './attrs.js';
+import type { Codec, Json, Scope } from './codec.js';
 import { NetlinkError, NlDecodeError, NlEncodeError } from './errors.js';
 import {
   NLMSG,
@@ -8,16 +8,16 @@ import {
   NLM_F,
   errorPayloadSize,
   extackAttrs,
+  frameLength,
   frames,
   nlmsghdr,
   readErrorPayload,
   toExtAck,
   writeErrorPayload,
-  writeHeader,
   type ErrorHeader,
   type ExtAckAttrs,
 } from './nlmsg.js';
-import type { StructCodec, StructInput, StructValue } from './struct.js';
+import type { StructCodec, StructField, StructInput, StructValue } from './struct.js';
 
 /** One message type of a family: its number, fixed header and attributes. */
 export interface MessageDef {
@@ -235,6 +235,144 @@ function* guardIter<T>(mk: () => Iterable<T>): Generator<T> {
 // Lazy views
 
 /**
+ * What a lazy view needs to know about one message type of a family,
+ * resolved once per (family, type) and shared by every view of that type:
+ * where the attributes start and, per attribute key asked for, how to read it.
+ */
+interface TypePlan {
+  readonly name: string;
+  readonly def: MessageDef;
+  /** Offset of the first attribute from the `nlmsghdr`. */
+  readonly attrStart: number;
+  /** Per friendly name: how {@link MessageView.get} reads it (null: not an attribute of this type). */
+  readonly keys: Map<string, AttrPlan | null>;
+  /** The last two keys asked for and their plans: most callers alternate between a few keys. */
+  k0: string | undefined;
+  a0: AttrPlan | null;
+  k1: string | undefined;
+  a1: AttrPlan | null;
+}
+
+/** How {@link MessageView.get} reads one attribute ({@link AttrPlan.mode}). */
+const ReadMode = {
+  /** The codec ignores the scope: read with none. */
+  Plain: 0,
+  /** The codec may consult the scope: read with the message's fixed header as scope, as decode does. */
+  HeaderScope: 1,
+  /** A kind-dependent payload keyed by a field of the fixed header: pick the case from that field. */
+  HeaderVariant: 2,
+  /** Anything else: decode the whole message (once, cached) and take the attribute. */
+  Decode: 3,
+} as const;
+type ReadMode = (typeof ReadMode)[keyof typeof ReadMode];
+
+interface AttrPlan {
+  readonly info: AttrInfo;
+  readonly nla: number;
+  readonly multi: boolean;
+  readonly codec: Codec<any, any>;
+  readonly mode: ReadMode;
+  /** HeaderVariant: the selector's field in the fixed header, and the variant's cases. */
+  readonly selector?: StructField;
+  readonly cases?: Readonly<Record<string, Codec<any, any>>>;
+  /** HeaderVariant: per small integer selector value, the case's codec when it can be read without scope, else null. */
+  readonly byNumber?: (Codec<any, any> | null | undefined)[];
+  /** HeaderVariant: the fallback codec when it can be read without scope, else null. */
+  readonly fallback?: Codec<any, any> | null;
+}
+
+/** Codec kinds whose `read` never looks at the scope. */
+const SCOPE_FREE = new Set<string>([
+  'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'uint', 'sint', 'flag', 'string', 'binary',
+  'ipv4', 'ipv6', 'ip', 'lladdr', 'pad', 'bitfield32', 'enum', 'flags',
+]);
+
+function scopeFree(c: Codec<any, any>): boolean {
+  return !c.needsScope && SCOPE_FREE.has(c.kind);
+}
+
+function attrPlan(def: MessageDef, set: AttrSet<any>, info: AttrInfo): AttrPlan {
+  const codec = info.codec;
+  const base = { info, nla: info.nla, multi: info.multi, codec };
+  if (!codec.needsScope) return { ...base, mode: scopeFree(codec) && (!codec.swapped || scopeFree(codec.swapped)) ? ReadMode.Plain : ReadMode.HeaderScope };
+  const v = codec.info as { selector?: unknown; cases?: Record<string, Codec<any, any>>; fallback?: Codec<any, any> } | undefined;
+  const field = codec.kind === 'sub-message' && typeof v?.selector === 'string' && v.cases && v.fallback && !set.byKey(v.selector)
+    ? def.header?.fields.find((f) => f.key === v.selector && f.codec.kind !== 'pad')
+    : undefined;
+  if (field) {
+    const cases = v!.cases!;
+    const byNumber: (Codec<any, any> | null | undefined)[] = [];
+    for (const k of Object.keys(cases)) {
+      const n = Number(k);
+      if (Number.isInteger(n) && n >= 0 && n < 65536 && String(n) === k) byNumber[n] = scopeFree(cases[k]!) ? cases[k]! : null;
+    }
+    return { ...base, mode: ReadMode.HeaderVariant, selector: field, cases, byNumber, fallback: scopeFree(v!.fallback!) ? v!.fallback! : null };
+  }
+  return { ...base, mode: ReadMode.Decode };
+}
+
+const typePlans = new WeakMap<Family<any>, (TypePlan | null | undefined)[]>();
+let lastFamily: Family<any> | undefined;
+let lastPlans: (TypePlan | null | undefined)[] = [];
+
+/** The plan of message type `type` of `fam`, or null for a type the family does not declare. */
+function typePlan(fam: Family<any>, type: number): TypePlan | null {
+  let table = lastPlans;
+  if (fam !== lastFamily) {
+    table = typePlans.get(fam) ?? [];
+    typePlans.set(fam, table);
+    lastFamily = fam;
+    lastPlans = table;
+  }
+  let plan = table[type];
+  if (plan === undefined) {
+    const entry = fam.byType(type);
+    const hdr = entry?.def.header;
+    plan = entry
+      ? { name: entry.name, def: entry.def, attrStart: NLMSG_HDRLEN + (hdr ? align4(hdr.fixed) : 0), keys: new Map(), k0: undefined, a0: null, k1: undefined, a1: null }
+      : null;
+    table[type] = plan;
+  }
+  return plan;
+}
+
+function keyPlan(plan: TypePlan, key: string): AttrPlan | null {
+  if (key === plan.k0) return plan.a0;
+  if (key === plan.k1) return plan.a1;
+  let a = plan.keys.get(key);
+  if (a === undefined) {
+    const set = plan.def.attrs;
+    const info = set?.byKey(key);
+    a = set && info ? attrPlan(plan.def, set, info) : null;
+    plan.keys.set(key, a);
+  }
+  plan.k1 = plan.k0;
+  plan.a1 = plan.a0;
+  plan.k0 = key;
+  plan.a0 = a;
+  return a;
+}
+
+/** As {@link guard}: anything but an `NlDecodeError` thrown by a codec becomes one. */
+function asDecodeError(e: unknown, offset: number): NlDecodeError {
+  if (e instanceof NlDecodeError) return e;
+  return new NlDecodeError(`malformed input: ${e instanceof Error ? e.message : String(e)}`, offset);
+}
+
+/**
+ * What the lazy views of one datagram share: the family and the bytes. A
+ * view that has been decoded gets a context of its own that also holds the
+ * decoded message, so a view is two fields whether decoded or not.
+ */
+interface ViewContext<F extends Family<any>> {
+  readonly family: F;
+  readonly view: DataView;
+  readonly decoded: AnyMessage<F> | undefined;
+}
+/** The context of the last view made: consecutive views of one datagram share it. */
+let lastContext: ViewContext<any> | undefined;
+
+/**
  * A message held as a view over the received bytes. The `nlmsghdr` fields
  * are read from the bytes on access; the fixed header and attributes are
  * decoded on first access and cached; {@link MessageView.get} decodes one
@@ -242,43 +380,57 @@ function* guardIter<T>(mk: () => Iterable<T>): Generator<T> {
  * million small views, not a million object trees.
  */
 export class MessageView<F extends Family<any> = Family<any>> {
-  readonly family: F;
-  readonly view: DataView;
+  /** The family and the bytes (shared by the views of one datagram), and the decoded message once there is one. */
+  #at: ViewContext<F>;
   /** Offset of the `nlmsghdr` in `view`. */
   readonly offset: number;
-  #decoded: AnyMessage<F> | undefined;
 
   constructor(fam: F, view: DataView, offset: number) {
-    this.family = fam;
-    this.view = view;
+    let at = lastContext as ViewContext<F> | undefined;
+    if (at === undefined || at.view !== view || at.family !== fam) lastContext = at = { family: fam, view, decoded: undefined };
+    this.#at = at;
     this.offset = offset;
   }
 
+  /** The family the message is decoded with. */
+  get family(): F {
+    return this.#at.family;
+  }
+  /** The bytes the message is in (the datagram's; shared, never copied). */
+  get view(): DataView {
+    return this.#at.view;
+  }
+
   get len(): number {
-    return this.view.getUint32(this.offset, HOST_LE);
+    return this.#at.view.getUint32(this.offset, HOST_LE);
   }
   get type(): number {
-    return this.view.getUint16(this.offset + 4, HOST_LE);
+    return this.#at.view.getUint16(this.offset + 4, HOST_LE);
   }
   get flags(): number {
-    return this.view.getUint16(this.offset + 6, HOST_LE);
+    return this.#at.view.getUint16(this.offset + 6, HOST_LE);
   }
   get seq(): number {
-    return this.view.getUint32(this.offset + 8, HOST_LE);
+    return this.#at.view.getUint32(this.offset + 8, HOST_LE);
   }
   get pid(): number {
-    return this.view.getUint32(this.offset + 12, HOST_LE);
+    return this.#at.view.getUint32(this.offset + 12, HOST_LE);
   }
   get name(): string {
-    return messageName(this.family, this.type);
+    const type = this.#at.view.getUint16(this.offset + 4, HOST_LE);
+    return typePlan(this.#at.family, type)?.name ?? controlName(type);
   }
   /** The message's bytes (a view, not a copy). */
   get bytes(): Uint8Array {
-    return new Uint8Array(this.view.buffer, this.view.byteOffset + this.offset, this.len);
+    return new Uint8Array(this.#at.view.buffer, this.#at.view.byteOffset + this.offset, this.len);
   }
   /** The whole message, decoded once and cached. */
   decode(): AnyMessage<F> {
-    return (this.#decoded ??= decodeMessageAt(this.family, this.view, this.offset));
+    const at = this.#at;
+    if (at.decoded !== undefined) return at.decoded;
+    const decoded = decodeMessageAt(at.family, at.view, this.offset);
+    this.#at = { family: at.family, view: at.view, decoded };
+    return decoded;
   }
   get header(): AnyMessage<F>['header'] {
     return (this.decode() as Message).header as AnyMessage<F>['header'];
@@ -292,76 +444,142 @@ export class MessageView<F extends Family<any> = Family<any>> {
    * the others (a repeated attribute gives an array). Undefined when absent.
    */
   get(key: string): unknown {
-    if (this.#decoded) return (this.#decoded.attrs as Record<string, unknown>)[key];
-    const entry = this.family.byType(this.type);
-    if (!entry) return (this.decode().attrs as Record<string, unknown>)[key]; // control messages
-    const set = entry.def.attrs;
-    const info = set?.byKey(key);
-    if (!set || !info) return undefined;
-    const codec = info.codec;
-    if (codec.needsScope) return (this.decode().attrs as Record<string, unknown>)[key];
-    return guard(() => {
-      const view = this.view;
-      const hdr = entry!.def.header;
-      const start = this.offset + NLMSG_HDRLEN + (hdr ? align4(hdr.fixed) : 0);
-      const end = this.offset + this.len;
-      let found: unknown[] | undefined;
-      for (let pos = start; end - pos >= NLA_HDRLEN; ) {
-        const alen = view.getUint16(pos, HOST_LE);
-        const rtype = view.getUint16(pos + 2, HOST_LE);
-        if (alen < NLA_HDRLEN || alen > end - pos) throw new NlDecodeError(`attribute length ${alen} is out of bounds`, pos).within(this.name);
-        if ((rtype & NLA_TYPE_MASK) === info.nla) {
-          const c = rtype & NLA_F_NET_BYTEORDER && codec.swapped ? codec.swapped : codec;
-          let v: unknown;
-          try {
-            v = c.read(view, pos + NLA_HDRLEN, alen - NLA_HDRLEN, undefined);
-          } catch (e) {
-            throw e instanceof NlDecodeError ? e.within(info.name).within(this.name) : e;
-          }
-          if (!info.multi) return v;
-          (found ??= []).push(v);
+    const decoded = this.#at.decoded;
+    if (decoded !== undefined) return (decoded.attrs as Record<string, unknown>)[key];
+    const view = this.#at.view;
+    const offset = this.offset;
+    const plan = typePlan(this.#at.family, view.getUint16(offset + 4, HOST_LE));
+    if (plan === null) return (this.decode().attrs as Record<string, unknown>)[key]; // control messages
+    const a = keyPlan(plan, key);
+    if (a === null) return undefined;
+    const mode = a.mode;
+    if (mode === ReadMode.Decode) return (this.decode().attrs as Record<string, unknown>)[key];
+    const end = offset + view.getUint32(offset, HOST_LE);
+    const nla = a.nla;
+    let found: unknown[] | undefined;
+    for (let pos = offset + plan.attrStart; end - pos >= NLA_HDRLEN; ) {
+      const alen = view.getUint16(pos, HOST_LE);
+      const rtype = view.getUint16(pos + 2, HOST_LE);
+      if (alen < NLA_HDRLEN || alen > end - pos) throw new NlDecodeError(`attribute length ${alen} is out of bounds`, pos).within(plan.name);
+      if ((rtype & NLA_TYPE_MASK) === nla) {
+        let v: unknown;
+        try {
+          v = this.#read(plan, a, rtype, pos + NLA_HDRLEN, alen - NLA_HDRLEN);
+        } catch (e) {
+          if (e instanceof NlDecodeError) throw e.within(a.info.name).within(plan.name);
+          throw asDecodeError(e, offset);
         }
-        pos += align4(alen);
+        if (v === NEEDS_DECODE) return (this.decode().attrs as Record<string, unknown>)[key];
+        if (!a.multi) return v;
+        (found ??= []).push(v);
       }
-      return found;
-    }, this.offset);
+      pos += align4(alen);
+    }
+    return found;
+  }
+
+  #read(plan: TypePlan, a: AttrPlan, rtype: number, pos: number, len: number): unknown {
+    const view = this.#at.view;
+    let codec = a.codec;
+    if (a.mode === ReadMode.HeaderVariant) {
+      const f = a.selector!;
+      const at = this.offset + NLMSG_HDRLEN + f.offset;
+      const key = at + f.size <= this.offset + view.getUint32(this.offset, HOST_LE) ? f.codec.read(view, at, f.size, undefined) : undefined;
+      let c: Codec<any, any> | null | undefined;
+      if (typeof key === 'number' && key >= 0 && key < 65536 && Number.isInteger(key)) {
+        c = a.byNumber![key];
+        if (c === undefined) c = a.fallback!;
+      }
+      else c = (typeof key === 'string' || typeof key === 'number') && Object.hasOwn(a.cases!, key) ? (scopeFree(a.cases![key]!) ? a.cases![key]! : null) : a.fallback!;
+      if (c === null) return NEEDS_DECODE;
+      return c.read(view, pos, len, undefined);
+    }
+    if (rtype & NLA_F_NET_BYTEORDER && codec.swapped) codec = codec.swapped;
+    if (a.mode === ReadMode.Plain) return codec.read(view, pos, len, undefined);
+    return codec.read(view, pos, len, rootScope(this.#header(plan)));
+  }
+
+  /** The fixed header, decoded (not cached): the scope of codecs that may consult it. */
+  #header(plan: TypePlan): unknown {
+    const hdr = plan.def.header;
+    if (!hdr) return {};
+    const blen = this.#at.view.getUint32(this.offset, HOST_LE) - NLMSG_HDRLEN;
+    return hdr.read(this.#at.view, this.offset + NLMSG_HDRLEN, Math.min(hdr.fixed, blen), undefined);
   }
 }
+
+/** Returned by `MessageView.#read` when only a full decode can give the value. */
+const NEEDS_DECODE: unique symbol = Symbol('needs decode');
 
 /** Lazy views of every message in `bytes` (only the `nlmsghdr` framing is checked up front). */
 export function viewMessages<F extends Family<any>>(fam: F, bytes: Uint8Array): MessageView<F>[] {
   const view = viewOf(bytes);
   const out: MessageView<F>[] = [];
-  for (const f of guardIter(() => frames(view))) out.push(new MessageView(fam, view, f.offset));
+  const end = view.byteLength;
+  for (let pos = 0; pos < end; ) {
+    const len = frameLength(view, pos, end);
+    out.push(new MessageView(fam, view, pos));
+    pos += Math.min(align4(len), end - pos);
+  }
   return out;
 }
 
 // ---------------------------------------------------------------------------
 // Encode
 
-function resolveType(fam: Family<any>, msg: { name: string; type?: number }): { type: number; def?: MessageDef } {
-  switch (msg.name) {
-    case 'NLMSG_ERROR':
-      return { type: NLMSG.ERROR };
-    case 'NLMSG_DONE':
-      return { type: NLMSG.DONE };
-    case 'NLMSG_NOOP':
-      return { type: NLMSG.NOOP };
-    case 'NLMSG_OVERRUN':
-      return { type: NLMSG.OVERRUN };
-    case 'UNKNOWN':
-      if (typeof msg.type !== 'number') throw new NlEncodeError('an UNKNOWN message needs its numeric type');
-      return { type: msg.type };
+const CONTROL_TYPES: Readonly<Record<string, number>> = {
+  NLMSG_ERROR: NLMSG.ERROR,
+  NLMSG_DONE: NLMSG.DONE,
+  NLMSG_NOOP: NLMSG.NOOP,
+  NLMSG_OVERRUN: NLMSG.OVERRUN,
+};
+
+/** A message type resolved by name; `type` -1 for `UNKNOWN` (the number comes with the message). */
+interface NamedType {
+  readonly type: number;
+  readonly def: MessageDef | undefined;
+}
+
+const namedTypes = new WeakMap<Family<any>, Map<string, NamedType>>();
+let lastNamedFamily: Family<any> | undefined;
+let lastNamed = new Map<string, NamedType>();
+
+function resolveType(fam: Family<any>, msg: { name: string; type?: number }): NamedType {
+  let table = lastNamed;
+  if (fam !== lastNamedFamily) {
+    table = namedTypes.get(fam) ?? new Map();
+    namedTypes.set(fam, table);
+    lastNamedFamily = fam;
+    lastNamed = table;
   }
-  const def = (fam.messages as Record<string, MessageDef>)[msg.name];
-  if (!def) throw new NlEncodeError(`unknown message "${msg.name}" for family ${fam.name}`);
-  return { type: def.type, def };
+  const name = msg.name;
+  let r = table.get(name);
+  if (r === undefined) {
+    if (Object.hasOwn(CONTROL_TYPES, name)) r = { type: CONTROL_TYPES[name]!, def: undefined };
+    else if (name === 'UNKNOWN') r = { type: -1, def: undefined };
+    else {
+      const def = Object.hasOwn(fam.messages, name) ? (fam.messages as Record<string, MessageDef>)[name] : undefined;
+      if (!def) throw new NlEncodeError(`unknown message "${name}" for family ${fam.name}`);
+      r = { type: def.type, def };
+    }
+    table.set(name, r);
+  }
+  if (r.type === -1) {
+    if (typeof msg.type !== 'number') throw new NlEncodeError('an UNKNOWN message needs its numeric type');
+    return { type: msg.type, def: undefined };
+  }
+  return r;
 }
 
 function checkU(v: unknown, bits: 16 | 32, what: string): number {
   if (v === undefined) return 0;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** bits) throw new NlEncodeError(`${what} expects an integer in 0..${2 ** bits - 1}, got ${String(v)}`);
   return v;
+}
+
+function hasKeys(o: object): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return true;
+  return false;
 }
 
 /** Size in bytes of the encoded message (validates the input; throws {@link NlEncodeError}). */
@@ -383,9 +601,9 @@ export function messageSize<F extends Family<any>>(fam: F, msg: AnyInput<F>): nu
     if (def.header) {
       const hs = def.header.size(m.header ?? {}, undefined);
       n += def.attrs && hs === def.header.fixed ? align4(hs) : hs;
-    } else if (m.header && Object.keys(m.header).length) throw new NlEncodeError(`${m.name} has no fixed header`);
+    } else if (m.header && hasKeys(m.header)) throw new NlEncodeError(`${m.name} has no fixed header`);
     if (def.attrs) n += def.attrs.size((m.attrs ?? {}) as any, rootScope(m.header));
-    else if (m.attrs && Object.keys(m.attrs).length) throw new NlEncodeError(`${m.name} has no attributes`);
+    else if (m.attrs && hasKeys(m.attrs)) throw new NlEncodeError(`${m.name} has no attributes`);
     return n;
   } catch (e) {
     if (e instanceof NlEncodeError) throw e.within(m.name);
@@ -401,7 +619,11 @@ export function writeMessage<F extends Family<any>>(fam: F, msg: AnyInput<F>, vi
   const m = msg as MessageInput & { type?: number; payload?: Uint8Array };
   const { type, def } = resolveType(fam, m);
   const flags = m.flags ?? 0;
-  writeHeader(view, offset, { len: size, type, flags, seq: m.seq ?? 0, pid: m.pid ?? 0 });
+  view.setUint32(offset, size, HOST_LE);
+  view.setUint16(offset + 4, type, HOST_LE);
+  view.setUint16(offset + 6, flags, HOST_LE);
+  view.setUint32(offset + 8, m.seq ?? 0, HOST_LE);
+  view.setUint32(offset + 12, m.pid ?? 0, HOST_LE);
   const body = offset + NLMSG_HDRLEN;
   if (type === NLMSG.ERROR) {
     writeErrorPayload(view, body, m.header as unknown as ErrorHeader, m.attrs as ExtAckAttrs, flags);
@@ -419,8 +641,9 @@ export function writeMessage<F extends Family<any>>(fam: F, msg: AnyInput<F>, vi
     let pos = body;
     if (def.header) {
       const hdr = m.header ?? {};
-      const hs = def.header.size(hdr, undefined);
-      def.header.write(hdr, view, pos, undefined);
+      // A struct's write returns the bytes it wrote (its size, or a decoded value's own extent).
+      const written = def.header.write(hdr, view, pos, undefined);
+      const hs = typeof written === 'number' ? written : def.header.size(hdr, undefined);
       const padded = def.attrs && hs === def.header.fixed ? align4(hs) : hs;
       for (let i = hs; i < padded; i++) view.setUint8(pos + i, 0);
       pos += padded;

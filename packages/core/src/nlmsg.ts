@@ -94,13 +94,24 @@ export function* frames(bytes: Uint8Array | DataView): Generator<Frame> {
   const end = view.byteLength;
   let pos = 0;
   while (pos < end) {
-    if (end - pos < NLMSG_HDRLEN) throw new NlDecodeError(`${end - pos} bytes left, too few for a netlink message header`, pos);
-    const len = view.getUint32(pos, HOST_LE);
-    if (len < NLMSG_HDRLEN) throw new NlDecodeError(`message length ${len} is shorter than the 16-byte header`, pos);
-    if (len > end - pos) throw new NlDecodeError(`message length ${len} runs past the end of the datagram (${end - pos} bytes left)`, pos);
+    const len = frameLength(view, pos, end);
     yield { header: readHeader(view, pos), offset: pos };
     pos += Math.min(align4(len), end - pos);
   }
+}
+
+/**
+ * The `nlmsg_len` of the message at `pos`, checked as {@link frames} checks
+ * it (a header fits, the length covers the header and stays within `end`);
+ * throws {@link NlDecodeError} otherwise. The next message starts at
+ * `pos + min(align4(len), end - pos)`.
+ */
+export function frameLength(view: DataView, pos: number, end: number): number {
+  if (end - pos < NLMSG_HDRLEN) throw new NlDecodeError(`${end - pos} bytes left, too few for a netlink message header`, pos);
+  const len = view.getUint32(pos, HOST_LE);
+  if (len < NLMSG_HDRLEN) throw new NlDecodeError(`message length ${len} is shorter than the 16-byte header`, pos);
+  if (len > end - pos) throw new NlDecodeError(`message length ${len} runs past the end of the datagram (${end - pos} bytes left)`, pos);
+  return len;
 }
 
 // ---------------------------------------------------------------------------

@@ -248,9 +248,23 @@ export const raw: Codec<Uint8Array> = binary();
 // ---------------------------------------------------------------------------
 // Addresses
 
+const OCTET: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
+const OCTET_DOT: readonly string[] = OCTET.map((o) => o + '.');
+/**
+ * Text of the two halves of IPv4 addresses met so far, `"a.b."` by the high
+ * 16 bits and `"c.d"` by the low 16 bits: an address is then one
+ * concatenation of two shared strings, with no number formatting. Bounded
+ * (2 × 65,536 short strings at most).
+ */
+const V4_HIGH: (string | undefined)[] = new Array(65536);
+const V4_LOW: (string | undefined)[] = new Array(65536);
+
 /** Dotted quad of 4 bytes at `offset`. */
 export function formatIPv4(view: DataView, offset: number): string {
-  return `${view.getUint8(offset)}.${view.getUint8(offset + 1)}.${view.getUint8(offset + 2)}.${view.getUint8(offset + 3)}`;
+  const a = view.getUint32(offset, false);
+  const hi = a >>> 16;
+  const lo = a & 0xffff;
+  return (V4_HIGH[hi] ??= OCTET_DOT[hi >>> 8]! + OCTET_DOT[hi & 255]!) + (V4_LOW[lo] ??= OCTET_DOT[lo >>> 8]! + OCTET[lo & 255]!);
 }
 
 /** IPv6 text of 16 bytes at `offset`, as glibc's `inet_ntop` writes it (RFC 5952, with embedded IPv4 for mapped addresses). */
@@ -378,7 +392,7 @@ export const ipv4: Codec<string> = {
   },
   write(value, view, offset) {
     parseIPv4Into(value, scratch4);
-    new Uint8Array(view.buffer, view.byteOffset + offset, 4).set(scratch4);
+    for (let i = 0; i < 4; i++) view.setUint8(offset + i, scratch4[i]!);
   },
   read(view, offset, length) {
     if (length !== 4) badLength('ipv4', 4, length, offset);
@@ -428,12 +442,12 @@ export const ip: Codec<string | Uint8Array> = {
     return 16;
   },
   write(value, view, offset) {
-    let b: Uint8Array;
-    if (value instanceof Uint8Array) b = value;
-    else if (!value.includes(':')) {
+    if (typeof value === 'string' && !value.includes(':')) {
       parseIPv4Into(value, scratch4);
-      b = scratch4;
-    } else b = parseIPv6(value)!;
+      for (let i = 0; i < 4; i++) view.setUint8(offset + i, scratch4[i]!);
+      return 4;
+    }
+    const b = value instanceof Uint8Array ? value : parseIPv6(value)!;
     new Uint8Array(view.buffer, view.byteOffset + offset, b.length).set(b);
     return b.length;
   },

@@ -98,6 +98,7 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
   const size = offset;
   const valueFields = fields.filter((f) => f.codec.kind !== 'pad');
   const known = new Set(valueFields.map((f) => f.key));
+  const byKey = new Map(valueFields.map((f) => [f.key, f]));
 
   const codec: StructCodec<F> = {
     kind: 'struct',
@@ -107,11 +108,14 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
     info: { name, fields },
     size(value: any, scope) {
       if (typeof value !== 'object' || value === null) encodeFail(`struct ${name} expects an object, got ${describe(value)}`);
-      for (const k of Object.keys(value)) {
-        if (!known.has(k)) throw new NlEncodeError(`unknown field "${k}" for struct ${name}; known: ${[...known].join(', ')}`);
-      }
-      for (const f of valueFields) {
-        const v = value[f.key];
+      // Only the keys present: unknown own keys are refused, known ones (own or inherited, as write reads them) validated.
+      for (const k in value) {
+        const f = byKey.get(k);
+        if (f === undefined) {
+          if (Object.hasOwn(value, k)) throw new NlEncodeError(`unknown field "${k}" for struct ${name}; known: ${[...known].join(', ')}`);
+          continue;
+        }
+        const v = value[k];
         if (v === undefined) continue;
         try {
           f.codec.size(v, scope);
@@ -126,8 +130,12 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
     },
     write(value: any, view, offset, scope) {
       const ext: Extent | undefined = value[STRUCT_EXTENT];
-      const limit = ext?.short ?? size;
-      if (ext?.short !== undefined) {
+      if (ext === undefined) {
+        writeFields(value, view, offset, scope);
+        return size;
+      }
+      const limit = ext.short ?? size;
+      if (ext.short !== undefined) {
         // Write the whole struct into scratch space, then copy the part that existed.
         const tmp = new DataView(new ArrayBuffer(size));
         writeFields(value, tmp, 0, scope);
@@ -136,8 +144,8 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
         return limit;
       }
       writeFields(value, view, offset, scope);
-      if (ext?.tail) new Uint8Array(view.buffer, view.byteOffset + offset + size, ext.tail.length).set(ext.tail);
-      return size + (ext?.tail?.length ?? 0);
+      if (ext.tail) new Uint8Array(view.buffer, view.byteOffset + offset + size, ext.tail.length).set(ext.tail);
+      return size + (ext.tail?.length ?? 0);
     },
     read(view, offset, length, scope) {
       const out: any = {};
@@ -175,14 +183,16 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
     },
   };
 
+  /** Zeroes the struct (padding and fields left out), then writes the fields present. */
   function writeFields(value: any, view: DataView, offset: number, scope: Scope | undefined): void {
-    for (const f of fields) {
-      const v = value[f.key];
-      if (v === undefined || f.codec.kind === 'pad') {
-        for (let i = 0; i < f.size; i++) view.setUint8(offset + f.offset + i, 0);
-      } else {
-        f.codec.write(v, view, offset + f.offset, scope);
-      }
+    let i = 0;
+    for (; i + 4 <= size; i += 4) view.setUint32(offset + i, 0);
+    for (; i < size; i++) view.setUint8(offset + i, 0);
+    for (const k in value) {
+      const f = byKey.get(k);
+      if (f === undefined) continue;
+      const v = value[k];
+      if (v !== undefined) f.codec.write(v, view, offset + f.offset, scope);
     }
   }
 

@@ -1,0 +1,115 @@
+/**
+ * One measured case in its own process (started by `run.ts`, inside the
+ * benchmark's network namespace): a fresh heap, its own JIT state and its
+ * own peak-RSS mark. Prints one `BENCH_RESULT <json>` line.
+ *
+ *   node child.js <case> '<json options>'
+ */
+import { openNetlink } from '@nlkit/live';
+import { codecSuite, recordRouteDump, syntheticRouteDump } from './codec.js';
+import { FloorSocket, floorAddBatched, floorAddSequential, floorDump } from './floor.js';
+import { sample, type Samples } from './harness.js';
+import { addCompiledBatch, addSequential, channel, checksum, dumpEager, dumpLazy, dumpTransportViews } from './nlkit.js';
+
+interface Options {
+  runs: number;
+  /** Warm-up runs before the measured ones (default 1); 0 for a cold, memory-only measurement. */
+  warmup?: number;
+  /** Write cases: routes per run, gateway, output interface, requests per datagram. */
+  count?: number;
+  gateway?: string;
+  oif?: number;
+  perDatagram?: number;
+  /** Codec case: requests to encode; routes of a synthetic dump when no namespace is recorded. */
+  encodeN?: number;
+  synthetic?: number;
+}
+
+const RESULT = 'BENCH_RESULT ';
+
+function emit(x: unknown): void {
+  process.stdout.write(RESULT + JSON.stringify(x) + '\n');
+}
+
+const count = (r: unknown): number => (Array.isArray(r) ? r.length : typeof r === 'number' ? r : NaN);
+
+/** Big-endian 32-bit number of a dotted quad. */
+function ipNumber(s: string): number {
+  return s.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+}
+
+/** Route adds of warm-up and runs go to distinct /16s, so none collides: run r uses 12.(r+1).x.y. */
+const runNo = (r: number): number => (r + 1) & 255;
+
+async function main(): Promise<void> {
+  const [, , which, json] = process.argv;
+  const o = JSON.parse(json ?? '{}') as Options;
+  const runs = o.runs;
+  const warm = { warmup: o.warmup ?? 1 };
+  let s: Samples;
+  switch (which) {
+    case 'dump-floor': {
+      const sock = new FloorSocket();
+      s = await sample(count, (r) => floorDump(sock, r + 10), runs, warm);
+      sock.close();
+      break;
+    }
+    case 'dump-lazy':
+    case 'dump-untouched': {
+      const ch = channel();
+      s = await sample(count, () => dumpLazy(ch, which === 'dump-lazy'), runs, warm);
+      await ch.close();
+      break;
+    }
+    case 'dump-eager': {
+      const ch = channel();
+      s = await sample(count, () => dumpEager(ch), runs, warm);
+      await ch.close();
+      break;
+    }
+    case 'dump-transport': {
+      const t = openNetlink();
+      s = await sample(count, (r) => dumpTransportViews(t, r + 10), runs, warm);
+      await t.close();
+      break;
+    }
+    case 'add-floor-seq':
+    case 'add-floor-batch': {
+      const sock = new FloorSocket();
+      const gw = ipNumber(o.gateway!);
+      s = await sample(count, (r) =>
+        which === 'add-floor-seq' ? floorAddSequential(sock, runNo(r), o.count!, gw, o.oif!) : floorAddBatched(sock, runNo(r), o.count!, gw, o.oif!, o.perDatagram!), runs, warm);
+      sock.close();
+      break;
+    }
+    case 'add-seq': {
+      const ch = channel();
+      s = await sample(count, (r) => addSequential(ch, runNo(r), o.count!, o.gateway!, o.oif!), runs, warm);
+      await ch.close();
+      break;
+    }
+    case 'add-batch': {
+      const t = openNetlink();
+      s = await sample(count, (r) => addCompiledBatch(t, runNo(r), o.count!, o.gateway!, o.oif!, o.perDatagram!), runs, warm);
+      await t.close();
+      break;
+    }
+    case 'codec': {
+      const grams = o.synthetic ? syntheticRouteDump(o.synthetic) : await recordRouteDump();
+      const cases = await codecSuite(grams, runs, o.encodeN ?? 100_000);
+      emit({ cases, recorded: !o.synthetic });
+      return;
+    }
+    default:
+      throw new Error(`unknown case ${which}`);
+  }
+  emit({ samples: s, checksum });
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,158 @@
+/**
+ * nlkit's side of the dump and write benchmarks, through public APIs only:
+ * `openNetlink` (@nlkit/live), `NetlinkChannel` (@nlkit/transport), the
+ * `rtnl` family (@nlkit/rtnl) and the codec (@nlkit/core).
+ */
+import {
+  NLM_F,
+  NLMSG,
+  decodeMessageAt,
+  encodeMessage,
+  messageSize,
+  throwIfError,
+  viewMessages,
+  viewOf,
+  writeMessage,
+  type AnyInput,
+  type MessageView,
+} from '@nlkit/core';
+import { openNetlink, type LiveTransport } from '@nlkit/live';
+import { rtnl } from '@nlkit/rtnl';
+import { NetlinkChannel, isOverrun } from '@nlkit/transport';
+import { addDst, dotted } from './floor.js';
+
+type Rtnl = typeof rtnl;
+const RTM_NEWROUTE = 24;
+
+/** Sum of string lengths read, so no read can be optimised away. */
+export let checksum = 0;
+
+function touch(dst: unknown, gateway: unknown): void {
+  if (typeof dst === 'string') checksum += dst.length;
+  if (typeof gateway === 'string') checksum += gateway.length;
+}
+
+export function channel(): NetlinkChannel<Rtnl> {
+  return new NetlinkChannel(openNetlink(), rtnl);
+}
+
+/** `getRoutes` as lazy typed views: every route's `dst` and `gateway` read with `MessageView.get`; the views are kept. */
+export async function dumpLazy(ch: NetlinkChannel<Rtnl>, touchAttrs: boolean): Promise<MessageView<Rtnl>[]> {
+  const out: MessageView<Rtnl>[] = [];
+  for await (const m of ch.dump({ name: 'RTM_GETROUTE', header: { family: 2 } }, { lazy: true })) {
+    if (m.type !== RTM_NEWROUTE) continue;
+    if (touchAttrs) touch(m.get('dst'), m.get('gateway'));
+    out.push(m);
+  }
+  return out;
+}
+
+/** The same as decoded objects (eager decode of every message); kept. */
+export async function dumpEager(ch: NetlinkChannel<Rtnl>): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const m of ch.dump({ name: 'RTM_GETROUTE', header: { family: 2 } })) {
+    if (m.name !== 'RTM_NEWROUTE') continue;
+    touch(m.attrs.dst, m.attrs.gateway);
+    out.push(m);
+  }
+  return out;
+}
+
+/**
+ * Diagnostic, not a product path: the live transport and the codec's lazy
+ * views with no protocol engine in between (one `await` per datagram, not
+ * per message). The difference to {@link dumpLazy} is what the engine's
+ * per-message delivery costs.
+ */
+export async function dumpTransportViews(t: LiveTransport, seq: number): Promise<MessageView<Rtnl>[]> {
+  const out: MessageView<Rtnl>[] = [];
+  await t.send(encodeMessage(rtnl, { name: 'RTM_GETROUTE', flags: NLM_F.REQUEST | NLM_F.DUMP, seq, header: { family: 2 } }));
+  for await (const d of t.receive()) {
+    if (isOverrun(d)) throw new Error('overrun');
+    for (const m of viewMessages(rtnl, d.bytes)) {
+      const type = m.type;
+      if (type === NLMSG.DONE) return out;
+      if (type === NLMSG.ERROR) throwIfError(rtnl, m);
+      if (type !== RTM_NEWROUTE) continue;
+      touch(m.get('dst'), m.get('gateway'));
+      out.push(m);
+    }
+  }
+  throw new Error('the transport ended before NLMSG_DONE');
+}
+
+// ---------------------------------------------------------------------------
+// Writes
+
+function routeAdd(run: number, i: number, gateway: string, oif: number): AnyInput<Rtnl> {
+  return {
+    name: 'RTM_NEWROUTE',
+    flags: NLM_F.REQUEST | NLM_F.ACK | NLM_F.CREATE | NLM_F.EXCL,
+    seq: i + 1,
+    header: { family: 2, dstLen: 32, table: 254, protocol: 4, scope: 0, type: 1 },
+    attrs: { dst: dotted(addDst(run, i)), gateway, oif },
+  };
+}
+
+/** `count` route adds through the engine, one `request` (and its ACK) at a time. */
+export async function addSequential(ch: NetlinkChannel<Rtnl>, run: number, count: number, gateway: string, oif: number): Promise<number> {
+  for (let i = 0; i < count; i++) {
+    await ch.request({
+      name: 'RTM_NEWROUTE',
+      flags: NLM_F.CREATE | NLM_F.EXCL,
+      header: { family: 2, dstLen: 32, table: 254, protocol: 4, scope: 0, type: 1 },
+      attrs: { dst: dotted(addDst(run, i)), gateway, oif },
+    });
+  }
+  return count;
+}
+
+/**
+ * A compiled batch, as a batch compiler would make it from the public core
+ * API: the `count` requests encoded with consecutive sequence numbers into
+ * one buffer (`messageSize`, then `writeMessage`), sent `perDatagram`
+ * requests to a datagram over the live transport, each datagram's ACKs
+ * collected (and checked) before the next is sent.
+ */
+export async function addCompiledBatch(t: LiveTransport, run: number, count: number, gateway: string, oif: number, perDatagram: number): Promise<number> {
+  const sizes = new Array<number>(count);
+  const msgs = new Array<AnyInput<Rtnl>>(count);
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const m = routeAdd(run, i, gateway, oif);
+    msgs[i] = m;
+    total += sizes[i] = messageSize(rtnl, m);
+  }
+  const buf = new Uint8Array(total);
+  const view = viewOf(buf);
+  const starts = new Array<number>(count + 1);
+  let pos = 0;
+  for (let i = 0; i < count; i++) {
+    starts[i] = pos;
+    pos += writeMessage(rtnl, msgs[i]!, view, pos, sizes[i]);
+  }
+  starts[count] = pos;
+
+  const it = t.receive()[Symbol.asyncIterator]();
+  for (let i = 0; i < count; i += perDatagram) {
+    const k = Math.min(perDatagram, count - i);
+    await t.send(buf.subarray(starts[i]!, starts[i + k]!));
+    let acks = 0;
+    while (acks < k) {
+      const r = await it.next();
+      if (r.done) throw new Error('the transport ended');
+      const d = r.value;
+      if (isOverrun(d)) throw new Error('overrun: acks lost');
+      const dv = viewOf(d.bytes);
+      for (let p = 0; p + 16 <= dv.byteLength; ) {
+        const len = dv.getUint32(p, true);
+        if (dv.getUint16(p + 4, true) === NLMSG.ERROR) {
+          throwIfError(rtnl, decodeMessageAt(rtnl, dv, p));
+          acks++;
+        }
+        p += (len + 3) & ~3;
+      }
+    }
+  }
+  return count;
+}

@@ -1,0 +1,96 @@
+/**
+ * `pnpm bench --quick` as a smoke test: the harness runs end to end (about
+ * 2,000 routes in a throwaway namespace, every case and peer) and writes a
+ * well-formed results file. No timing is asserted: figures on a shared
+ * machine are not a test. Needs root; under CI it must run.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = process.getuid?.() === 0;
+if (!root && process.env['CI'] === 'true') throw new Error('the bench smoke test must run as root under CI');
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+interface Row {
+  suite: string;
+  id: string;
+  n: number;
+  ms: number;
+  usPerItem: number;
+  runs: number;
+  times: number[];
+  floor?: string;
+  ratio?: number;
+  peakRssMiB?: number;
+}
+
+describe.skipIf(!root)('pnpm bench --quick', () => {
+  it('runs every suite and writes latest.json and latest.md', () => {
+    const out = mkdtempSync(join(tmpdir(), 'nlkit-bench-smoke-'));
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, BENCH_ROUTES: '2000' };
+      for (const k of ['BENCH_RUNS', 'BENCH_ADDS', 'BENCH_PER_DATAGRAM', 'BENCH_PYROUTE2_MAX', 'BENCH_SUITES']) delete env[k];
+      const r = spawnSync(process.execPath, ['--conditions=@nlkit/source', '--import', 'tsx', 'bench/run.ts', '--quick', '--out', out], {
+        cwd: repo,
+        env,
+        encoding: 'utf8',
+        timeout: 170_000,
+      });
+      expect(r.status, `${r.stderr}\n${r.stdout}`).toBe(0);
+
+      const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as {
+        date: string;
+        machine: { cpus: number; node: string };
+        config: { quick: boolean; routes: number[] };
+        results: Row[];
+        targets: { name: string; value: number; limit: number; holds: boolean }[];
+        skipped: { id: string; reason: string }[];
+      };
+      expect(Number.isNaN(Date.parse(report.date))).toBe(false);
+      expect(report.machine.node).toBe(process.version);
+      expect(report.config.quick).toBe(true);
+      expect(report.config.routes).toEqual([2000]);
+
+      const ids = new Set(report.results.map((x) => `${x.suite}/${x.id}`));
+      for (const id of [
+        'dump/dump-floor', 'dump/dump-lazy', 'dump/dump-eager', 'dump/dump-untouched', 'dump/dump-transport', 'dump/peer-ip',
+        'codec/codec-walk', 'codec/codec-lazy', 'codec/codec-lazy-touched', 'codec/codec-eager', 'codec/codec-encode',
+        'write/add-floor-seq', 'write/add-floor-batch', 'write/add-seq', 'write/add-batch',
+      ]) {
+        expect(ids, id).toContain(id);
+      }
+      // pyroute2 is measured where installed, else skipped with the reason.
+      expect(ids.has('dump/peer-pyroute2') || report.skipped.some((s) => s.id === 'peer-pyroute2')).toBe(true);
+
+      for (const x of report.results) {
+        const at = `${x.suite}/${x.id}`;
+        expect(x.runs, at).toBeGreaterThan(0);
+        expect(x.times, at).toHaveLength(x.runs);
+        expect(x.ms, at).toBeGreaterThan(0);
+        expect(x.usPerItem, at).toBeCloseTo((x.ms * 1000) / x.n, 6);
+        if (x.suite === 'dump') expect(x.n, at).toBeGreaterThanOrEqual(2000);
+        if (x.suite === 'write') expect(x.n, at).toBe(500);
+        if (x.floor) {
+          expect(ids, at).toContain(`${x.suite}/${x.floor}`);
+          expect(x.ratio, at).toBeGreaterThan(0);
+        }
+        if (x.peakRssMiB !== undefined) expect(x.peakRssMiB, at).toBeGreaterThan(0);
+      }
+      // The targets are reported (whether they hold is the benchmark's business, not the test's).
+      expect(report.targets.map((t) => t.name).join('\n')).toMatch(/dump \+ typed objects[\s\S]*sequential adds[\s\S]*batched adds/);
+      for (const t of report.targets) expect(t.holds).toBe(t.value <= t.limit);
+
+      const md = readFileSync(join(out, 'latest.md'), 'utf8');
+      expect(md).toMatch(/^# nlkit benchmark results/);
+      expect(md).toContain('## Targets');
+      expect(md).toContain('| N | case | ms | µs/item | ratio |');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
