@@ -7,6 +7,7 @@ import { NLM_F, type AnyFamily } from '@nlkit/core';
 import type { NetlinkChannel } from '@nlkit/transport';
 import { rtnl } from '@nlkit/rtnl';
 import { objectScenarios } from './scenarios-objects.js';
+import { tcScenarios } from './scenarios-tc.js';
 
 export interface Scenario {
   /** Path under fixtures/ without extension. */
@@ -18,6 +19,8 @@ export interface Scenario {
   setup: string[][];
   /** `bridge` arguments run as `bridge -n NS ...` after `setup`. */
   bridgeSetup?: string[][];
+  /** `tc` arguments run as `tc -n NS ...` after `bridgeSetup`. */
+  tcSetup?: string[][];
   /** The exchange, described for the provenance. */
   exchange: string[];
   run(ch: NetlinkChannel<any>): Promise<void>;
@@ -114,3 +117,4 @@ export const scenarios: Scenario[] = [
 ];
 
 scenarios.push(...objectScenarios);
+scenarios.push(...tcScenarios);

@@ -30,7 +30,11 @@ async function capture(): Promise<void> {
   const iproute2 = tool('ip', ['-V']);
   for (const s of scenarios.filter((x) => wanted(x.name))) {
     await withTempNetns(async (ns) => {
-      const setup = [...s.setup.map((a) => ['ip', '-n', ns, ...a]), ...(s.bridgeSetup ?? []).map((a) => ['bridge', '-n', ns, ...a])];
+      const setup = [
+        ...s.setup.map((a) => ['ip', '-n', ns, ...a]),
+        ...(s.bridgeSetup ?? []).map((a) => ['bridge', '-n', ns, ...a]),
+        ...(s.tcSetup ?? []).map((a) => ['tc', '-n', ns, ...a]),
+      ];
       for (const cmd of setup) execFileSync(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
       const chunks: Uint8Array[] = [];
       const writer = new PcapStreamWriter((c) => chunks.push(c), { format: 'pcap' });

@@ -10,11 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { decodeMessages, stringifyRaw, toRaw, type AnyFamily, type RawMessage } from '@nlkit/core';
 import { readCapture, type Direction } from '@nlkit/pcap';
 import { rtnl } from '@nlkit/rtnl';
+import { tc } from '@nlkit/tc';
 
 export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 /** The families fixtures name, by the name stored in their JSON. */
-export const FAMILIES: Record<string, AnyFamily> = { rtnl };
+export const FAMILIES: Record<string, AnyFamily> = { rtnl, tc };
 
 /** Where a fixture came from. */
 export interface Provenance {

@@ -15,14 +15,17 @@ import { vlanMessages } from './vlan/schema.js';
 /** `RTM_*LINK` message type numbers (`<linux/rtnetlink.h>`); each object folder exports its own. */
 export const RTM = {
   NEWLINK: 16, DELLINK: 17, GETLINK: 18, SETLINK: 19,
-  NEWSTATS: 92, GETSTATS: 94, SETSTATS: 96,
+  NEWSTATS: 92, GETSTATS: 94, SETSTATS: 95,
   NEWLINKPROP: 108, DELLINKPROP: 109, GETLINKPROP: 110,
 } as const;
 
 /** A link message declaration: `struct ifinfomsg` and `IFLA_*`. */
 export interface LinkMessageDef<T extends number> {
+  /** `nlmsg_type`: one of {@link RTM}'s link numbers. */
   readonly type: T;
+  /** `struct ifinfomsg`. */
   readonly header: typeof ifinfomsg;
+  /** `IFLA_*`. */
   readonly attrs: typeof linkAttrs;
 }
 
@@ -30,12 +33,19 @@ const link = { header: ifinfomsg, attrs: linkAttrs };
 
 /** `RTM_*LINK` and `RTM_*LINKPROP`. */
 export const linkMessages: {
+  /** `RTM_NEWLINK` (16): create a link, or a link as the kernel reports it. */
   readonly RTM_NEWLINK: LinkMessageDef<16>;
+  /** `RTM_DELLINK` (17): delete a link, or the notice that one is gone. */
   readonly RTM_DELLINK: LinkMessageDef<17>;
+  /** `RTM_GETLINK` (18): get one link, or dump them all. */
   readonly RTM_GETLINK: LinkMessageDef<18>;
+  /** `RTM_SETLINK` (19): change an existing link. */
   readonly RTM_SETLINK: LinkMessageDef<19>;
+  /** `RTM_NEWLINKPROP` (108): add alternative names (`IFLA_PROP_LIST`). */
   readonly RTM_NEWLINKPROP: LinkMessageDef<108>;
+  /** `RTM_DELLINKPROP` (109): delete alternative names. */
   readonly RTM_DELLINKPROP: LinkMessageDef<109>;
+  /** `RTM_GETLINKPROP` (110): declared in `<linux/rtnetlink.h>`; a link's alternative names come back in `RTM_NEWLINK` (`IFLA_PROP_LIST`). */
   readonly RTM_GETLINKPROP: LinkMessageDef<110>;
 } = {
   RTM_NEWLINK: { type: RTM.NEWLINK, ...link },
@@ -80,5 +90,5 @@ export type RtnlMessages = typeof linkMessages & typeof statsMessages & typeof a
   typeof ruleMessages & typeof neighMessages & typeof addrlabelMessages & typeof netconfMessages & typeof mdbMessages &
   typeof nsidMessages & typeof nexthopMessages & typeof vlanMessages;
 
-/** The rtnl family's type. */
+/** The type of {@link rtnl}, the `NETLINK_ROUTE` family. */
 export type Rtnl = typeof rtnl;

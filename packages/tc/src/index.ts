@@ -2,7 +2,8 @@
  * @nlkit/tc: traffic-control schemas (qdiscs, classes, filters, actions,
  * chains; one file per kind) and the helpers that compute what `tc`
  * computes: handles, units, rate tables, u32 selectors, flower keys,
- * policers, and request builders.
+ * policers, request builders, and readers of decoded messages (typed
+ * options by kind, handles and rates as `tc` prints them).
  *
  * @packageDocumentation
  */
@@ -80,6 +81,7 @@ export * from './util/flower.js';
 export * from './util/handle.js';
 export * from './util/police.js';
 export * from './util/rate.js';
+export * from './util/show.js';
 export * from './util/u32.js';
 export * from './util/units.js';
 export * from './request/common.js';
@@ -87,3 +89,4 @@ export * from './request/action.js';
 export * from './request/qdisc.js';
 export * from './request/class.js';
 export * from './request/filter.js';
+export * from './read.js';

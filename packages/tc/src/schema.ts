@@ -3,7 +3,7 @@
  * in, not registered globally: {@link defaultTables} (kinds.ts) holds every
  * kind this package knows; build wider ones to decode more.
  */
-import { attrs, binary, bitfield32, cstring, flag, indexedArray, nest, pad, s32, struct, u32, u8, variant, type AttrDef, type AttrSet } from '@nlkit/core';
+import { attrs, binary, bitfield32, cstring, flag, indexedArray, nest, pad, s32, struct, u32, u8, variant, type AttrDef, type AttrSet, type Codec } from '@nlkit/core';
 import { actStatsAttrs, stabAttrs, statsAttrsFor, tcEstimator, tcStats, type KindTable } from './common.js';
 
 /** `struct tcmsg` (`<linux/rtnetlink.h>`): the fixed header of qdisc, class, filter and chain messages. */
@@ -37,7 +37,7 @@ export function tcAttrsFor<const O extends KindTable, const X extends KindTable>
     xstats: { nla: 4, codec: variant('kind', xstats) },
     rate: { nla: 5, codec: tcEstimator },
     fcnt: { nla: 6, codec: u32 },
-    stats2: { nla: 7, codec: nest(statsAttrsFor(xstats)) },
+    stats2: { nla: 7, codec: keyedByKind(nest(statsAttrsFor(xstats))) },
     stab: { nla: 8, codec: nest(stabAttrs) },
     pad: { nla: 9, codec: binary() },
     dumpInvisible: { nla: 10, codec: flag },
@@ -48,6 +48,16 @@ export function tcAttrsFor<const O extends KindTable, const X extends KindTable>
     dumpFlags: { nla: 15, codec: bitfield32, doc: '`TCA_DUMP_FLAGS_TERSE` (1).' },
     extWarnMsg: { nla: 16, codec: cstring() },
   }, { name: 'tc-attrs' });
+}
+
+/**
+ * A nest whose contents are keyed by the enclosing message's `TCA_KIND`
+ * (`TCA_STATS2`, whose `TCA_STATS_APP` is per kind): flagged as needing its
+ * siblings' scope, so that it is decoded after `TCA_KIND` wherever that
+ * comes, and lazy views decode it with the message rather than alone.
+ */
+function keyedByKind<C extends Codec<any, any>>(codec: C): C {
+  return { ...codec, needsScope: true };
 }
 
 /** `TCA_ACT_*` (`tc-act-attrs`): one action, its options decoded per `TCA_ACT_KIND` from `kinds`. */

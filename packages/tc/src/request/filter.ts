@@ -86,10 +86,24 @@ export interface FwFilterSpec extends FilterCommon, Target {
   indev?: string;
 }
 
-/** The bpf classifier with an eBPF program by fd. */
+/** One classic BPF instruction (`struct sock_filter`). */
+export interface SockFilter {
+  code: number;
+  jt: number;
+  jf: number;
+  k: number;
+}
+
+/**
+ * The bpf classifier with an eBPF program by fd (`obj`/`fd` in tc), or a
+ * classic BPF program (`bytecode '4,40 0 0 12,21 0 1 2048,6 0 0 262144,6 0 0 0'`).
+ */
 export interface BpfFilterSpec extends FilterCommon, Target {
   kind: 'bpf';
-  fd: number;
+  /** An eBPF program of type `BPF_PROG_TYPE_SCHED_CLS` (`TCA_BPF_FD`). */
+  fd?: number;
+  /** A classic BPF program (`TCA_BPF_OPS_LEN`, `TCA_BPF_OPS`): tc's `bytecode` text (the count, then `code jt jf k` per instruction, comma-separated), or the instructions. */
+  bytecode?: string | readonly SockFilter[];
   name?: string;
   /** `da`: the program's return code is the verdict. */
   directAction?: boolean;
@@ -235,7 +249,9 @@ function filterOptions(spec: FilterSpec, handle: string | number | undefined, cl
     }
     case 'bpf': {
       const s = spec as BpfFilterSpec;
-      const options: Record<string, unknown> = { ...target(s, clock), fd: s.fd };
+      if ((s.fd === undefined) === (s.bytecode === undefined)) throw new RangeError('bpf: give one of "fd" (eBPF) and "bytecode" (classic BPF)');
+      const ops = s.bytecode === undefined ? undefined : typeof s.bytecode === 'string' ? parseBpfBytecode(s.bytecode) : s.bytecode.map((i) => ({ ...i }));
+      const options: Record<string, unknown> = ops ? { opsLen: ops.length, ops, ...target(s, clock) } : { ...target(s, clock), fd: s.fd };
       if (s.name !== undefined) options.name = s.name;
       if (s.directAction) options.flags = ['actDirect'];
       const flags = clsFlagsOf(s);
@@ -245,6 +261,30 @@ function filterOptions(spec: FilterSpec, handle: string | number | undefined, cl
     default:
       return { handle: num(handle), options: (spec as RawFilterSpec).options };
   }
+}
+
+/**
+ * A classic BPF program as tc's `bytecode` reads it (`bpf_parse_string`):
+ * the instruction count, then `code jt jf k` for each, all comma-separated
+ * (the output of `tcpdump -ddd` with its lines joined by commas).
+ *
+ * ```ts
+ * parseBpfBytecode('1,6 0 0 4294967295'); // [{ code: 6, jt: 0, jf: 0, k: 4294967295 }]
+ * ```
+ */
+export function parseBpfBytecode(text: string): SockFilter[] {
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  const count = parts[0] !== undefined && /^\d+$/.test(parts[0]) ? Number(parts[0]) : NaN;
+  if (!(count >= 1 && count <= 4096)) throw new RangeError(`bpf: bytecode must start with the instruction count (1..4096), got "${parts[0] ?? ''}"`);
+  if (parts.length - 1 !== count) throw new RangeError(`bpf: bytecode announces ${count} instructions but has ${parts.length - 1}`);
+  return parts.slice(1).map((p, i) => {
+    const w = p.split(/\s+/);
+    const n = w.map(Number);
+    const ok = w.length === 4 && w.every((x) => /^\d+$/.test(x)) && n[0]! <= 0xffff && n[1]! <= 0xff && n[2]! <= 0xff && n[3]! <= 0xffffffff;
+    if (!ok) throw new RangeError(`bpf: instruction ${i + 1} is not "code jt jf k": "${p}"`);
+    return { code: n[0]!, jt: n[1]!, jf: n[2]!, k: n[3]! };
+  });
 }
 
 /** `tcm_info` of a filter: `TC_H_MAKE(prio << 16, htons(protocol))`. */

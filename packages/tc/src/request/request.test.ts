@@ -3,7 +3,7 @@ import { decodeMessages, encodeMessage, type AnyInput } from '@nlkit/core';
 import { tc, type Tc } from '../family.js';
 import { actionRequest } from './action.js';
 import { classRequest } from './class.js';
-import { chainRequest, filterInfo, filterRequest } from './filter.js';
+import { chainRequest, filterInfo, filterRequest, parseBpfBytecode } from './filter.js';
 import { netemProbability, qdiscRequest } from './qdisc.js';
 
 /** Encodes, decodes, and returns the decoded message (the request must be valid for the schema). */
@@ -97,6 +97,16 @@ describe('request builders', () => {
     expect(police.result).toBeUndefined();
     expect(police.rate).toHaveLength(256);
     expect(() => filterRequest('add', { kind: 'matchall', index: 2, actions: [{ kind: 'police', rate: '1mbit' }] })).toThrow(/burst/);
+  });
+
+  it('filter: bpf with a classic program from tc\'s bytecode text, or an eBPF fd', () => {
+    const o = roundTrip(filterRequest('add', { kind: 'bpf', index: 2, parent: '1:', prio: 5, bytecode: '2,40 0 0 12,6 0 0 4294967295,', classid: '1:10' })).attrs.options;
+    expect(o).toEqual({ opsLen: 2, ops: [{ code: 40, jt: 0, jf: 0, k: 12 }, { code: 6, jt: 0, jf: 0, k: 0xffffffff }], classid: 0x10010 });
+    expect(parseBpfBytecode('1,6 0 0 0')).toEqual([{ code: 6, jt: 0, jf: 0, k: 0 }]);
+    expect(roundTrip(filterRequest('add', { kind: 'bpf', index: 2, fd: 5, directAction: true })).attrs.options).toEqual({ fd: 5, flags: ['actDirect'] });
+    expect(() => filterRequest('add', { kind: 'bpf', index: 2 })).toThrow(/one of "fd"/);
+    expect(() => parseBpfBytecode('2,6 0 0 0')).toThrow(/announces 2/);
+    expect(() => parseBpfBytecode('1,6 0 0')).toThrow(/code jt jf k/);
   });
 
   it('chains and actions', () => {
