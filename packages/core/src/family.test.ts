@@ -4,7 +4,7 @@ import { roundTripProperty } from './arbitrary.js';
 import { concatBytes, fromHex, toHex, viewOf } from './bytes.js';
 import { attrs, nest, variant } from './attrs.js';
 import { NetlinkError, NlDecodeError, NlEncodeError } from './errors.js';
-import { MessageView, decodeMessages, encodeMessage, encodeMessages, family, stringifyRaw, throwIfError, toRaw, viewMessages } from './family.js';
+import { MessageView, combine, decodeMessages, encodeMessage, encodeMessages, family, stringifyRaw, throwIfError, toRaw, viewMessages } from './family.js';
 import { NLM_F, frames } from './nlmsg.js';
 import { cstring, ip, u32, u64, u8 } from './scalars.js';
 import { struct } from './struct.js';
@@ -183,5 +183,17 @@ describe('roundTripProperty', () => {
     const lossy = { ...u32, read: (v: DataView, o: number, n: number) => u32.read(v, o, n, undefined) + 1 } as typeof u32;
     const broken = family('broken', 0, { B_NEW: { type: 16, attrs: attrs('B_', { n: { nla: 1, codec: lossy } }) } });
     expect(() => fc.assert(roundTripProperty(broken, 'B_NEW'), { numRuns: 50, includeErrorInReport: true })).toThrow(/did not decode to what was encoded/);
+  });
+});
+
+describe('combine', () => {
+  it('merges the message tables of families of one protocol, keeping their types', () => {
+    const a = family('a', 0, { A_NEW: { type: 16, attrs: attrs('A_', { x: { nla: 1, codec: u32 } }) } });
+    const b = family('b', 0, { B_NEW: { type: 17, attrs: attrs('B_', { y: { nla: 1, codec: cstring() } }) } });
+    const both = combine('ab', a, b);
+    const bytes = encodeMessages(both, [{ name: 'A_NEW', attrs: { x: 1 } }, { name: 'B_NEW', attrs: { y: 'z' } }]);
+    expect(decodeMessages(both, bytes).map((m) => [m.name, m.attrs])).toEqual([['A_NEW', { x: 1 }], ['B_NEW', { y: 'z' }]]);
+    expect(() => combine('clash', a, family('c', 0, { C_NEW: { type: 16 } }))).toThrow(/share type 16/);
+    expect(() => combine('mixed', a, family('d', 16, {}))).toThrow(/cannot combine/);
   });
 });

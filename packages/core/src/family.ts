@@ -65,7 +65,10 @@ export function combine<const F extends readonly Family<any>[]>(name: string, ..
   }
   return family(name, protocol, messages) as unknown as Family<UnionMessages<F>>;
 }
-type UnionMessages<F extends readonly Family<any>[]> = F[number] extends Family<infer M> ? M : never;
+type MessagesOf<T> = T extends Family<infer M> ? M : never;
+type Intersect<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+/** The message tables of several families, merged. */
+type UnionMessages<F extends readonly Family<any>[]> = Intersect<MessagesOf<F[number]>> extends infer M extends Record<string, MessageDef> ? M : never;
 
 // ---------------------------------------------------------------------------
 // Decoded messages
