@@ -9,7 +9,7 @@ import { openNetlink } from '@nlkit/live';
 import { codecSuite, recordRouteDump, syntheticRouteDump } from './codec.js';
 import { FloorSocket, floorAddBatched, floorAddSequential, floorDump } from './floor.js';
 import { sample, type Samples } from './harness.js';
-import { addCompiledBatch, addSequential, channel, checksum, dumpEager, dumpLazy, dumpTransportViews } from './nlkit.js';
+import { addCompiledBatch, addSequential, channel, checksum, dumpEager, dumpLazy, dumpLazyIterated, dumpTransportViews } from './nlkit.js';
 
 interface Options {
   runs: number;
@@ -58,6 +58,12 @@ async function main(): Promise<void> {
     case 'dump-untouched': {
       const ch = channel();
       s = await sample(count, () => dumpLazy(ch, which === 'dump-lazy'), runs, warm);
+      await ch.close();
+      break;
+    }
+    case 'dump-lazy-iter': {
+      const ch = channel();
+      s = await sample(count, () => dumpLazyIterated(ch), runs, warm);
       await ch.close();
       break;
     }

@@ -36,12 +36,29 @@ export function channel(): NetlinkChannel<Rtnl> {
   return new NetlinkChannel(openNetlink(), rtnl);
 }
 
-/** `getRoutes` as lazy typed views: every route's `dst` and `gateway` read with `MessageView.get`; the views are kept. */
+/**
+ * `getRoutes` as lazy typed views, the way `getRoutes` dumps: the whole dump
+ * collected by `NetlinkChannel.dumpAll` (no await per message), then every
+ * route's `dst` and `gateway` read with `MessageView.get`; the views are kept.
+ */
 export async function dumpLazy(ch: NetlinkChannel<Rtnl>, touchAttrs: boolean): Promise<MessageView<Rtnl>[]> {
+  const all = await ch.dumpAll({ name: 'RTM_GETROUTE', header: { family: 2 } }, { lazy: true });
+  const out: MessageView<Rtnl>[] = [];
+  for (let i = 0; i < all.length; i++) {
+    const m = all[i]!;
+    if (m.type !== RTM_NEWROUTE) continue;
+    if (touchAttrs) touch(m.get('dst'), m.get('gateway'));
+    out.push(m);
+  }
+  return out;
+}
+
+/** The same through the streaming `for await` over `NetlinkChannel.dump` (one hand-off per message). */
+export async function dumpLazyIterated(ch: NetlinkChannel<Rtnl>): Promise<MessageView<Rtnl>[]> {
   const out: MessageView<Rtnl>[] = [];
   for await (const m of ch.dump({ name: 'RTM_GETROUTE', header: { family: 2 } }, { lazy: true })) {
     if (m.type !== RTM_NEWROUTE) continue;
-    if (touchAttrs) touch(m.get('dst'), m.get('gateway'));
+    touch(m.get('dst'), m.get('gateway'));
     out.push(m);
   }
   return out;

@@ -281,7 +281,8 @@ async function main(): Promise<void> {
       let floorItems = n;
       if (want('dump')) {
         const cases: [string, string][] = [
-          ['dump-lazy', 'nlkit engine, lazy views, dst+gateway read (getRoutes)'],
+          ['dump-lazy', 'nlkit engine, lazy views, dst+gateway read (getRoutes: dumpAll)'],
+          ['dump-lazy-iter', 'nlkit engine, lazy views, dst+gateway read, for await over dump()'],
           ['dump-eager', 'nlkit engine, eager decode to objects'],
           ['dump-untouched', 'nlkit engine, lazy views, attributes untouched'],
           ['dump-transport', 'diagnostic: live transport + lazy views, no engine, dst+gateway read'],

@@ -2,7 +2,9 @@
  * `IPRoute`: what pyroute2's `IPRoute` gives its users, typed. One method
  * per object (`link`, `addr`, `route`, `rule`, `neigh`, `fdb`, `vlan`) taking
  * a command and a spec with the keywords of `ip`/`bridge`, `get*` methods
- * that dump with the kernel filtering where it can, and name lookups.
+ * that dump with the kernel filtering where it can, and name lookups; and
+ * traffic control (`tc`, `getQdiscs`, `getClasses`, `getFilters`,
+ * `getActions`) with the keywords of `tc`.
  */
 import { NetlinkError, type MessageOf } from '@nlkit/core';
 import {
@@ -16,6 +18,11 @@ import {
   type Address, type AddrFilter, type FdbFilter, type Filter, type Iface, type Link, type LinkFilter, type NeighFilter, type Neighbour, type Route,
   type RouteFilter, type Rule, type RuleFilter, type VlanFilter,
 } from './filters.js';
+import {
+  TcEngine, netlinkRoute,
+  type ActionRef, type ActionSpecOf, type ClassQuery, type ClassRef, type ClassSpecIn, type FilterQuery, type FilterRef, type FilterSpecIn,
+  type NetlinkRoute, type Qdisc, type QdiscQuery, type QdiscRef, type QdiscSpecIn, type TcAction, type TcClass, type TcFilter,
+} from './tc.js';
 
 const ENOENT = 2;
 const ENODEV = 19;
@@ -87,28 +94,46 @@ const probe: Resolve = (async (ref: Iface | undefined) => (typeof ref === 'strin
  * (the attributes) by friendly name, typed; {@link getAttr} and
  * {@link getField} reach them by kernel name (`IFLA_MTU`, `rtm_table`),
  * `toRaw` of `@nlkit/core` gives the whole message in kernel names.
+ *
+ * Traffic control goes over the same socket: the channel's family is
+ * {@link netlinkRoute}, rtnl's messages and tc's in one table.
+ *
+ * ```ts
+ * await ipr.tc('add', 'htb', { index: 'eth0', handle: '1:', default: 0x10 });
+ * await ipr.tc('add-class', 'htb', { index: 'eth0', parent: '1:', classid: '1:10', rate: '10mbit', ceil: '20mbit' });
+ * await ipr.tc('add-filter', 'u32', { index: 'eth0', parent: '1:', prio: 1, protocol: 'ip', match: ['ip dst 10.0.0.0/8'], flowid: '1:10' });
+ * for (const c of await ipr.getClasses({ index: 'eth0' })) console.log(handleOf(c), c.attrs.stats2?.basic?.bytes);
+ * ```
  */
 export class IPRoute {
-  /** The protocol engine requests go through; use it for anything the methods do not cover. */
-  readonly channel: NetlinkChannel<Rtnl>;
+  /** The protocol engine requests go through; use it for anything the methods do not cover. Its family is {@link netlinkRoute} (rtnl and tc). */
+  readonly channel: NetlinkChannel<NetlinkRoute>;
   readonly #timeoutMs: number | undefined;
   readonly #retries: number;
+  readonly #tc: TcEngine;
 
   /**
    * A client over any transport (a live socket, a replay, a fake) or over an
-   * existing channel. It owns what it is given: {@link close} closes it.
+   * existing channel of {@link netlinkRoute}. It owns what it is given: {@link close} closes it.
    * For kernel-side dump filtering the socket needs `NETLINK_GET_STRICT_CHK`
    * (as {@link IPRoute.open} sets); without it results are still filtered here.
    *
    * ```ts
    * const ipr = new IPRoute(openNetlink({ strictCheck: true }), { timeoutMs: 5000 });
-   * const replayed = new IPRoute(new ReplayTransport(capture, rtnl)); // from @nlkit/testing
+   * const replayed = new IPRoute(new ReplayTransport(capture, netlinkRoute)); // from @nlkit/testing
    * ```
    */
-  constructor(source: Transport | NetlinkChannel<Rtnl>, options: IPRouteOptions = {}) {
-    this.channel = source instanceof NetlinkChannel ? source : new NetlinkChannel(source, rtnl);
+  constructor(source: Transport | NetlinkChannel<NetlinkRoute>, options: IPRouteOptions = {}) {
+    this.channel = source instanceof NetlinkChannel ? source : new NetlinkChannel(source, netlinkRoute);
     this.#timeoutMs = options.timeoutMs;
     this.#retries = options.dumpRetries ?? 2;
+    this.#tc = new TcEngine({
+      channel: this.channel,
+      options: () => this.#timeout(),
+      retries: this.#retries,
+      lookup: async (name) => (await this.linkLookup({ ifname: name }))[0],
+      indices: async () => (await this.getLinks()).map((l) => l.header.index),
+    });
   }
 
   /**
@@ -491,6 +516,127 @@ export class IPRoute {
   }
 
   // ---------------------------------------------------------------------------
+  // Traffic control
+
+  /**
+   * Traffic control, as `tc` and pyroute2's `IPRoute.tc`: the command names
+   * the object and what to do with it, `kind` the qdisc, class (its
+   * qdisc's), classifier or action kind, and `spec` the rest with tc's
+   * keywords, devices by index or name. Options are computed as `tc`
+   * computes them (`@nlkit/tc`'s `qdiscRequest`, `classRequest`,
+   * `filterRequest`, `actionRequest`: rate tables, bursts in ticks, u32
+   * selectors); kinds those builders do not know take raw `options`.
+   *
+   * - `add`, `change`, `replace`, `del`: qdiscs (`RTM_NEWQDISC` with
+   *   `NLM_F_CREATE | NLM_F_EXCL`, none, `NLM_F_CREATE | NLM_F_REPLACE`;
+   *   `RTM_DELQDISC`);
+   * - `add-class`, `change-class`, `replace-class`, `del-class`: classes
+   *   (`RTM_NEWTCLASS` with `TCA_HTB_PARMS` and the rate tables for htb; `RTM_DELTCLASS`);
+   * - `add-filter`, `change-filter`, `replace-filter`, `del-filter`: filters
+   *   (`RTM_NEWTFILTER`, `RTM_DELTFILTER`; `del-filter` without `prio`
+   *   deletes every filter of the chain, as the kernel does);
+   * - `add-action`, `change-action`, `replace-action`, `del-action`:
+   *   standalone actions (`RTM_NEWACTION` with `TCA_ROOT_TAB`, `RTM_DELACTION`).
+   *
+   * ```ts
+   * await ipr.tc('add', 'htb', { index: 'eth0', handle: '1:', default: 0x30 });
+   * await ipr.tc('add-class', 'htb', { index: 'eth0', parent: '1:', classid: '1:10', rate: '30mbit', ceil: '100mbit', prio: 1 });
+   * await ipr.tc('add-filter', 'u32', { index: 'eth0', parent: '1:', prio: 1, protocol: 'ip', match: 'ip dst 10.0.0.2/32', flowid: '1:10' });
+   * await ipr.tc('add', 'tbf', { index: 'eth1', handle: '2:', rate: '1mbit', burst: '32kb', latency: '50ms' });
+   * await ipr.tc('add', 'ingress', { index: 'eth1' });
+   * await ipr.tc('add-filter', 'u32', {
+   *   index: 'eth1', parent: 'ffff:', protocol: 'ip', match: 'u32 0 0',
+   *   actions: [{ kind: 'mirred', action: 'egress redirect', ifindex: 'ifb0' }],
+   * });
+   * await ipr.tc('del-class', 'htb', { index: 'eth0', classid: '1:10' });
+   * await ipr.tc('del', '', { index: 'eth0', parent: 'root' });
+   * ```
+   * Refusals are `NetlinkError`s labelled with the command, the kind and
+   * the object: `tc add-class htb 1:10: ENOENT (No such file or directory)`,
+   * `tc add netem 1:: ENOENT (No such file or directory): Specified qdisc kind is unknown`
+   * @throws SpecError for a spec the builders refuse, before anything is sent.
+   */
+  tc<K extends string>(command: 'add' | 'change' | 'replace', kind: K, spec: QdiscSpecIn<K>): Promise<void>;
+  tc(command: 'del', kind: string, spec: QdiscRef): Promise<void>;
+  tc<K extends string>(command: 'add-class' | 'change-class' | 'replace-class', kind: K, spec: ClassSpecIn<K>): Promise<void>;
+  tc(command: 'del-class', kind: string, spec: ClassRef): Promise<void>;
+  tc<K extends string>(command: 'add-filter' | 'change-filter' | 'replace-filter', kind: K, spec: FilterSpecIn<K>): Promise<void>;
+  tc(command: 'del-filter', kind: string, spec: FilterRef): Promise<void>;
+  tc<K extends string>(command: 'add-action' | 'change-action' | 'replace-action', kind: K, spec: ActionSpecOf<K>): Promise<void>;
+  tc(command: 'del-action', kind: string, spec: ActionRef): Promise<void>;
+  tc(command: string, kind: string, spec: object): Promise<void> {
+    return this.#tc.command(command as 'add', kind, spec);
+  }
+
+  /**
+   * The qdiscs (`RTM_GETQDISC` dump), filtered here by any
+   * {@link QdiscQuery} field. Like `tc -s -d qdisc show`: statistics in
+   * `attrs.stats2` (`basic`: bytes, packets; `queue`: qlen, backlog, drops,
+   * requeues, overlimits), options in `attrs.options` (read one kind's with
+   * `qdiscOptionsOf`), the handle with `handleOf`.
+   *
+   * ```ts
+   * const [root] = await ipr.getQdiscs({ index: 'eth0', parent: 'root' });
+   * console.log(root.attrs.kind, handleOf(root), root.attrs.stats2?.queue?.drops);
+   * const ingress = await ipr.getQdiscs({ kind: 'ingress' });
+   * ```
+   */
+  getQdiscs(filter?: Filter<QdiscQuery, Qdisc>): Promise<Qdisc[]> {
+    return this.#tc.qdiscs(filter);
+  }
+
+  /**
+   * The traffic classes (`RTM_GETTCLASS` dumps, one per device; the kernel
+   * selects the qdisc by `classid`'s or `parent`'s major), filtered here by
+   * any {@link ClassQuery} field. Like `tc -s -d class show`: htb's
+   * `TCA_HTB_PARMS` in `attrs.options.parms` (`htbClassParams` gives rate,
+   * ceil, burst and cburst as tc prints them), `struct tc_htb_xstats` in
+   * `attrs.stats2.app`.
+   *
+   * ```ts
+   * const classes = await ipr.getClasses({ index: 'eth0', kind: 'htb' });
+   * const [c] = await ipr.getClasses({ index: 'eth0', classid: '1:10' });
+   * ```
+   */
+  getClasses(filter?: Filter<ClassQuery, TcClass>): Promise<TcClass[]> {
+    return this.#tc.classes(filter);
+  }
+
+  /**
+   * The filters (`RTM_GETTFILTER` dumps; the kernel filters by device,
+   * parent, `prio`, `protocol` and `chain`), filtered here by any
+   * {@link FilterQuery} field. Without `parent`, every qdisc of the device
+   * (both hooks of clsact) and every class of htb, hfsc and drr qdiscs is
+   * dumped: one request each. Like `tc -s -d filter show`, a classifier's
+   * priority band, hash tables and nodes are separate messages; read them
+   * with `filterPrio`, `filterProtocolName`, `handleOf`, `filterOptionsOf`.
+   *
+   * ```ts
+   * const ingress = await ipr.getFilters({ index: 'eth1', parent: 'ffff:' });
+   * const nodes = (await ipr.getFilters({ index: 'eth0', kind: 'u32' })).filter((f) => filterOptionsOf(f, 'u32')?.sel);
+   * ```
+   */
+  getFilters(filter?: Filter<FilterQuery, TcFilter>): Promise<TcFilter[]> {
+    return this.#tc.filters(filter);
+  }
+
+  /**
+   * The actions of kind `kind` (`RTM_GETACTION` dump with `TCA_ROOT_TAB`
+   * naming the kind, `TCA_ACT_FLAG_LARGE_DUMP_ON`), standalone and bound to
+   * filters alike, as `tc -s actions ls action KIND`; without a kind, those
+   * of every kind `@nlkit/tc` knows (one dump each). Each is one decoded
+   * `tc-act-attrs` entry: `kind`, `index`, `options` (read one kind's with
+   * `actionOptionsOf`), `stats`.
+   *
+   * ```ts
+   * for (const a of await ipr.getActions('mirred')) console.log(a.index, actionOptionsOf(a, 'mirred')?.parms?.ifindex);
+   * ```
+   */
+  getActions(kind?: string): Promise<TcAction[]> {
+    return this.#tc.actions(kind);
+  }
+
+  // ---------------------------------------------------------------------------
 
   /**
    * Builds a request from a spec whose device fields may be names: first
@@ -557,8 +703,11 @@ export class IPRoute {
   }
 
   async #dump<N extends 'RTM_NEWLINK' | 'RTM_NEWADDR' | 'RTM_NEWROUTE' | 'RTM_NEWRULE' | 'RTM_NEWNEIGH'>(req: RtnlRequest, name: N): Promise<MessageOf<Rtnl, N>[]> {
+    // Collected whole by the engine (no await per message), then kept by name.
+    const all = await this.channel.dumpAll(req.message, { operation: req.operation, retries: this.#retries, ...this.#timeout() });
     const out: MessageOf<Rtnl, N>[] = [];
-    for await (const m of this.channel.dump(req.message, { operation: req.operation, retries: this.#retries, ...this.#timeout() })) {
+    for (let i = 0; i < all.length; i++) {
+      const m = all[i]!;
       if (m.name === name) out.push(m as MessageOf<Rtnl, N>);
     }
     return out;

@@ -11,6 +11,7 @@ export { errnoDescription, errnoName };
  * involved, when there is one. The shape matches Node's own system errors.
  */
 export class SocketError extends Error {
+  /** `"SocketError"`. */
   override readonly name = 'SocketError';
   /** The positive errno number (`105`). */
   readonly errno: number;

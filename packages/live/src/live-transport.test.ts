@@ -215,6 +215,29 @@ describe.skipIf(!isRoot)('LiveTransport (live, root)', () => {
     });
   });
 
+  it('a datagram too large for the receive buffer is an EMSGSIZE error, not silent loss; the buffer grows', async () => {
+    await inTempNetns({ datagramBufferSize: 64 }, async (t) => {
+      const it = t.receive()[Symbol.asyncIterator]();
+      // lo's RTM_NEWLINK is several hundred bytes: cut short, and reported.
+      await t.send(linkRequest(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, 5, 1));
+      const err = await next(it).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(SocketError);
+      expect(err).toMatchObject({ code: 'EMSGSIZE', syscall: 'recvmsg' });
+      expect((err as Error).message).toMatch(/did not fit the 64-byte receive buffer and was lost/);
+      // The stream goes on: the ACK after it, then the same reply again, whole.
+      const ack = messages((await nextDatagram(it)).bytes);
+      expect(ack[0]).toMatchObject({ type: NLMSG_ERROR, seq: 5 });
+      await t.send(linkRequest(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, 6, 1));
+      const [link] = messages((await nextDatagram(it)).bytes);
+      expect(link).toMatchObject({ type: RTM_NEWLINK, seq: 6 });
+      expect(ifname(link!)).toBe('lo');
+      expect(messages((await nextDatagram(it)).bytes)[0]).toMatchObject({ type: NLMSG_ERROR, seq: 6 });
+    });
+  });
+
   it('a dump of 401 links arrives whole, up to NLMSG_DONE', async () => {
     await inTempNetns({}, async (t, netns) => {
       ipBatch(netns, Array.from({ length: 200 }, (_, i) => `link add va${i} type veth peer name vb${i}`));

@@ -3,7 +3,6 @@ import type { Datagram, Inbound, Transport, TransportInfo } from '@nlkit/transpo
 import {
   AF_NETLINK,
   MSG_DONTWAIT,
-  MSG_PEEK,
   MSG_TRUNC,
   NetlinkSocketOption,
   SOCK_CLOEXEC,
@@ -20,6 +19,12 @@ import { runInNetns } from './netns.js';
 import type { NetnsTarget } from './netns.js';
 
 const EINTR = 4;
+const NLMSG_ERROR = 2;
+const NLMSG_DONE = 3;
+/** `NLM_F_ACK`, in the low byte of `nlmsg_flags`. */
+const NLM_F_ACK = 0x04;
+/** `NLM_F_ROOT | NLM_F_MATCH` (`NLM_F_DUMP`), in the high byte of `nlmsg_flags`. */
+const NLM_F_DUMP_BITS = 0x03;
 const EAGAIN = 11;
 const EBADF = 9;
 const EMSGSIZE = 90;
@@ -28,8 +33,12 @@ const ENOPROTOOPT = 92;
 const DEFAULT_RCVBUF = 1024 * 1024;
 const ENOBUFS = 105;
 
-/** Default size of the buffer each datagram is received into. */
-const DEFAULT_DATAGRAM_BUFFER = 64 * 1024;
+/**
+ * Default size of the buffer each datagram is received into: far above the
+ * kernel's ~32 KiB dump datagrams and above the largest single replies (a
+ * link with many VFs), so that no datagram is cut short in practice.
+ */
+const DEFAULT_DATAGRAM_BUFFER = 1024 * 1024;
 /** Largest datagram the transport grows its buffer for. */
 const MAX_DATAGRAM_BUFFER = 64 * 1024 * 1024;
 /** Room for ancillary data: `NETLINK_PKTINFO` and `NETLINK_LISTEN_ALL_NSID` messages. */
@@ -77,10 +86,14 @@ export interface OpenNetlinkOptions {
   /** Set the buffer sizes with `SO_RCVBUFFORCE` / `SO_SNDBUFFORCE`, past the sysctl limits (needs `CAP_NET_ADMIN`). */
   forceBufferSizes?: boolean;
   /**
-   * Initial size of the buffer datagrams are received into. Default 64 KiB
-   * (kernel dumps come in datagrams of at most ~32 KiB). A larger datagram
-   * makes the buffer grow to fit it, up to 64 MiB; one beyond that is
-   * reported as a `SocketError` with code `EMSGSIZE`.
+   * Initial size of the buffer datagrams are received into. Default 1 MiB
+   * (the kernel builds dump datagrams of at most ~32 KiB, and most replies
+   * are far smaller). Each datagram is received straight into it, with one
+   * `recvmsg`. One that does not fit is cut short by the kernel and lost:
+   * it is reported, never silently, as a `SocketError` with code `EMSGSIZE`
+   * from the receive stream, and the buffer grows to fit such a datagram
+   * from then on, up to 64 MiB. Default 1 MiB; give a larger size up front
+   * when datagrams beyond that are expected.
    */
   datagramBufferSize?: number;
   /** How long `send` retries while the peer is full (`EAGAIN`), in milliseconds. Default 5000. */
@@ -172,11 +185,17 @@ export function openNetlink(options: OpenNetlinkOptions = {}): LiveTransport {
 
 /** What {@link openNetlink} hands to the transport it builds. @internal */
 export interface LiveTransportInit {
+  /** The socket's netlink protocol (`NETLINK_ROUTE` = 0, ...). */
   protocol: number;
+  /** The port id the kernel assigned at `bind()` (`nl_pid` read back by `getsockname()`). */
   portId: number;
+  /** Multicast groups already joined (`NETLINK_ADD_MEMBERSHIP`), 1-based. */
   groups: readonly number[];
+  /** The network namespace the socket was opened in, as given to {@link openNetlink}, if any. */
   netns: string | undefined;
+  /** Size of the receive buffer handed to `recvmsg()`, in bytes. */
   bufferSize: number;
+  /** How long a `sendmsg()` that would block may wait for room, in milliseconds. */
   sendTimeoutMs: number;
 }
 
@@ -194,11 +213,12 @@ const DONE: IteratorResult<Inbound, undefined> = Object.freeze({ done: true, val
  * Receiving never blocks the event loop and never polls: a pending
  * `next()` arms an epoll watch on Node's own loop (libuv's `uv_poll_t`), and
  * when the socket becomes readable the transport drains it on the main thread
- * with non-blocking `recvmsg(MSG_DONTWAIT)` calls into one reusable buffer,
- * each preceded by a `MSG_PEEK | MSG_TRUNC` that sizes the datagram so none
- * is cut short. Each datagram is handed out as a fresh copy together with
- * its multicast group (from `NETLINK_PKTINFO`; 0 for unicast replies).
- * Nothing is read while nobody asks, so a slow consumer makes the kernel's
+ * with non-blocking `recvmsg(MSG_DONTWAIT | MSG_TRUNC)` calls into one
+ * reusable buffer, one call per datagram (a datagram too large for the
+ * buffer is reported as an `EMSGSIZE` error, never lost silently, and the
+ * buffer grows; see `OpenNetlinkOptions.datagramBufferSize`). Each datagram
+ * is handed out as a fresh copy together with its multicast group (from
+ * `NETLINK_PKTINFO`; 0 for unicast replies). Nothing is read while nobody asks, so a slow consumer makes the kernel's
  * buffer fill and report an overrun (`ENOBUFS`, delivered as
  * {@link OVERRUN}) instead of the process buffering without bound.
  *
@@ -223,6 +243,16 @@ export class LiveTransport implements Transport {
   #waiters: Waiter[] = [];
   /** Whether `next()` may read from the socket itself rather than wait for the loop (see `#next`). */
   #mayReadInline = true;
+  /**
+   * Messages sent with `NLM_F_ACK` or `NLM_F_DUMP` whose terminal reply
+   * (`NLMSG_ERROR`, `NLMSG_DONE`) has not been received yet, as far as the
+   * transport can tell. Only a hint for `#drain`: when the last awaited one
+   * arrives, it stops without the `recvmsg` that would find the socket
+   * empty; anything else that is waiting is read when epoll reports it.
+   */
+  #awaiting = 0;
+  /** A microtask that stops the watch unless a reader waits by then is queued. */
+  #stopQueued = false;
   #closed = false;
   readonly #stream: AsyncIterableIterator<Inbound>;
 
@@ -282,7 +312,10 @@ export class LiveTransport implements Transport {
     for (;;) {
       if (this.#closed) throw new SocketError(EBADF, 'sendto', { message: 'the transport is closed' });
       const r = this.#libc.sendto(this.#fd, bytes, MSG_DONTWAIT, this.#kernel);
-      if (r >= 0) break;
+      if (r >= 0) {
+        this.#awaiting += terminalsExpected(bytes);
+        break;
+      }
       if (-r === EINTR) continue;
       if (-r !== EAGAIN || Date.now() >= deadline) throw new SocketError(-r, 'sendto');
       await new Promise((resolve) => setTimeout(resolve, pause));
@@ -423,8 +456,20 @@ export class LiveTransport implements Transport {
 
   #arm(): void {
     if (this.#waiters.length > 0 && !this.#closed) this.#watch.start();
-    else this.#watch.stop();
+    else if (!this.#stopQueued) {
+      // Stopping (and later restarting) a libuv poll handle costs an
+      // epoll_ctl each time. A reader that was just handed a datagram usually
+      // asks for the next one before this microtask runs: stop the watch only
+      // if nobody waits by then.
+      this.#stopQueued = true;
+      queueMicrotask(this.#stopIfIdle);
+    }
   }
+
+  readonly #stopIfIdle = (): void => {
+    this.#stopQueued = false;
+    if (this.#waiters.length === 0 || this.#closed) this.#watch.stop();
+  };
 
   /**
    * Reads what is waiting without blocking, up to {@link READ_BATCH}
@@ -435,30 +480,47 @@ export class LiveTransport implements Transport {
     let bytes = 0;
     for (let i = 0; i < READ_BATCH && bytes < READ_BUDGET_BYTES; i++) {
       const entry = this.#receiveOne();
-      if (entry === undefined) return;
+      if (entry === undefined) {
+        // The socket is empty: whatever was awaited has come (or was lost to an overrun).
+        this.#awaiting = 0;
+        return;
+      }
       this.#queue.push(entry);
       if (isErrorEntry(entry)) return;
-      if ('bytes' in entry) bytes += entry.bytes.length;
+      if ('bytes' in entry) {
+        bytes += entry.bytes.length;
+        if (this.#awaiting > 0 && entry.group === 0 && endsWithTerminal(entry.bytes) && --this.#awaiting === 0) {
+          // The last reply awaited: stop without probing the (likely empty)
+          // socket. Should more be waiting, the level-triggered watch reports
+          // it; so the next read waits for the loop instead of probing inline.
+          this.#mayReadInline = false;
+          return;
+        }
+      }
     }
   }
 
   /**
    * One datagram, an overrun, an error, or undefined when nothing is waiting.
    *
-   * A peek (`MSG_PEEK | MSG_TRUNC` with no room) first learns the datagram's
-   * length, so that the buffer can grow before the real `recvmsg` and no
-   * datagram is ever cut short.
+   * One `recvmsg` straight into the buffer, with `MSG_TRUNC` so that the
+   * kernel returns the datagram's real length: a datagram that did not fit
+   * (also flagged `MSG_TRUNC` in `msg_flags`) is lost, and reported as an
+   * `EMSGSIZE` error; the buffer then grows so that the next one that size
+   * fits.
    */
   #receiveOne(): Entry | undefined {
     for (;;) {
-      let n = this.#libc.recvmsg(this.#fd, this.#buf, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-      if (n >= 0 && n > this.#buf.data.length) this.#grow(n);
-      if (n >= 0) n = this.#libc.recvmsg(this.#fd, this.#buf, this.#buf.data.length, MSG_TRUNC | MSG_DONTWAIT);
+      const capacity = this.#buf.data.length;
+      const n = this.#libc.recvmsg(this.#fd, this.#buf, capacity, MSG_TRUNC | MSG_DONTWAIT);
       if (n >= 0) {
-        if (n > this.#buf.data.length) {
+        if (n > capacity || (this.#buf.flags & MSG_TRUNC) !== 0) {
+          const length = Math.max(n, capacity + 1);
+          this.#grow(length);
+          const grown = this.#buf.data.length >= length ? `; the buffer now holds ${this.#buf.data.length} bytes` : '';
           return {
             error: new SocketError(EMSGSIZE, 'recvmsg', {
-              message: `a ${n}-byte datagram exceeds the ${this.#buf.data.length}-byte limit and was dropped`,
+              message: `a ${n}-byte datagram did not fit the ${capacity}-byte receive buffer and was lost${grown}`,
             }),
           };
         }
@@ -485,6 +547,35 @@ export class LiveTransport implements Transport {
     this.#buf = next;
     this.#control = viewOf(next.control);
   }
+}
+
+/**
+ * How many terminal replies (`NLMSG_ERROR`, `NLMSG_DONE`) the messages of a
+ * sent datagram ask for: one per message with `NLM_F_ACK` or `NLM_F_DUMP`.
+ */
+function terminalsExpected(bytes: Uint8Array): number {
+  let count = 0;
+  for (let pos = 0; pos + 16 <= bytes.length; ) {
+    const len = (bytes[pos]! | (bytes[pos + 1]! << 8) | (bytes[pos + 2]! << 16) | (bytes[pos + 3]! << 24)) >>> 0;
+    if (bytes[pos + 6]! & NLM_F_ACK || bytes[pos + 7]! & NLM_F_DUMP_BITS) count++;
+    if (len < 16) break;
+    pos += (len + 3) & ~3;
+  }
+  return count;
+}
+
+/** Whether the last message of a received datagram is an `NLMSG_ERROR` or `NLMSG_DONE`. */
+function endsWithTerminal(bytes: Uint8Array): boolean {
+  let last = -1;
+  for (let pos = 0; pos + 16 <= bytes.length; ) {
+    last = pos;
+    const len = (bytes[pos]! | (bytes[pos + 1]! << 8) | (bytes[pos + 2]! << 16) | (bytes[pos + 3]! << 24)) >>> 0;
+    if (len < 16) break;
+    pos += (len + 3) & ~3;
+  }
+  if (last < 0) return false;
+  const type = bytes[last + 4]! | (bytes[last + 5]! << 8);
+  return type === NLMSG_ERROR || type === NLMSG_DONE;
 }
 
 function settled(e: Entry): Promise<IteratorResult<Inbound, undefined>> {

@@ -41,7 +41,10 @@ const ENOENT = 2;
  * - a path (containing `/`): any nsfs file, e.g. `/var/run/docker/netns/…`;
  * - `{ pid }`: the namespace of that process, `/proc/PID/ns/net`.
  */
-export type NetnsTarget = string | { readonly pid: number };
+export type NetnsTarget = string | {
+  /** A process id: the namespace is the one `/proc/PID/ns/net` names. */
+  readonly pid: number;
+};
 
 /** The nsfs file that names `target` (the rule of iproute2's `netns_get_fd`). */
 export function netnsPath(target: NetnsTarget): string {

@@ -40,6 +40,7 @@ export type CaptureErrorCode =
  * problem was found (the start of the offending field, header or block).
  */
 export class CaptureFormatError extends Error {
+  /** `"CaptureFormatError"`. */
   override readonly name = 'CaptureFormatError';
   /** The kind of problem; see {@link CaptureErrorCode}. */
   readonly code: CaptureErrorCode;

@@ -81,6 +81,7 @@ export interface ParseOptions extends ReadOptions {
 
 /** What {@link parseCapture} found. */
 export interface ParsedCapture {
+  /** The file's format, as {@link detectCaptureFormat} tells it from the magic number. */
   readonly format: CaptureFormat;
   /** The netlink packets, in file order. */
   readonly packets: CapturedPacket[];

@@ -6,7 +6,9 @@
  * Seconds beyond 2⁵³ (only reachable with exotic pcapng resolutions) lose precision.
  */
 export interface Timestamp {
+  /** Whole seconds since the Unix epoch, UTC (pcap's `ts_sec`). */
   readonly seconds: number;
+  /** Nanoseconds within that second, 0 to 999 999 999 (pcap's `ts_usec` × 1000 in microsecond files). */
   readonly nanoseconds: number;
 }
 

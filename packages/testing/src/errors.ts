@@ -11,6 +11,7 @@ import type { AnyFamily, AnyMessage } from '@nlkit/core';
  * decoded request and the handlers that were tried.
  */
 export class UnmatchedRequestError<F extends AnyFamily = AnyFamily> extends Error {
+  /** `"UnmatchedRequestError"`. */
   override readonly name = 'UnmatchedRequestError';
   /** The decoded request. */
   readonly request: AnyMessage<F>;
@@ -33,6 +34,7 @@ export class UnmatchedRequestError<F extends AnyFamily = AnyFamily> extends Erro
  * hangs. The message holds a line diff of the two requests' raw JSON forms.
  */
 export class ReplayMismatchError<F extends AnyFamily = AnyFamily> extends Error {
+  /** `"ReplayMismatchError"`. */
   override readonly name = 'ReplayMismatchError';
   /** Which recorded request it was compared with (0-based, in capture order); undefined when every one had been consumed. */
   readonly index: number | undefined;
@@ -76,7 +78,9 @@ export class ReplayMismatchError<F extends AnyFamily = AnyFamily> extends Error 
  * never sent. `problems` lists them, one line each.
  */
 export class NotDoneError extends Error {
+  /** `"NotDoneError"`. */
   override readonly name = 'NotDoneError';
+  /** What is unfinished, one line each (also in the message, as a list). */
   readonly problems: readonly string[];
 
   constructor(what: string, problems: readonly string[]) {

@@ -28,10 +28,13 @@ export type DeepPartial<T> = T extends Uint8Array
  * ```
  */
 export interface MessagePatternOf<F extends AnyFamily, N extends MessageName<F>> {
+  /** The message name the request must have (its `nlmsg_type`, as `RTM_NEWLINK`). */
   readonly name: N;
   /** `nlmsg_flags` bits that must be set (others may be set too). */
   readonly flags?: number;
+  /** Fixed-header fields the request must have (`struct ifinfomsg` for links, ...); fields left out match anything. */
   readonly header?: DeepPartial<MessageOf<F, N>['header']>;
+  /** Attributes the request must carry, with these values (nested attributes compared the same way); others may be present. */
   readonly attrs?: DeepPartial<MessageOf<F, N>['attrs']>;
 }
 

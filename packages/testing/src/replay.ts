@@ -116,6 +116,7 @@ interface Sent {
 export class ReplayTransport<F extends AnyFamily> implements Transport {
   /** The family requests are decoded with for failure messages. */
   readonly family: F;
+  /** The family's protocol; the port id given, else the recorded socket's; the groups given, else those the recorded events came on. */
   readonly info: TransportInfo;
   readonly #strict: boolean;
   readonly #requests: RecordedRequest[] = [];

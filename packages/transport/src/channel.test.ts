@@ -223,6 +223,73 @@ describe('dump', () => {
   });
 });
 
+describe('dumpAll and dumpBatches', () => {
+  const threeInTwo = (req: Sent, t: ScriptedTransport): void => {
+    const seq = req.header.seq;
+    t.deliver([obj(seq, 1, 'lo', NLM_F.MULTI), obj(seq, 2, 'eth0', NLM_F.MULTI)]);
+    t.deliver([obj(seq, 3, 'eth1', NLM_F.MULTI), done(seq)]);
+  };
+
+  it('dumpAll resolves with every message up to NLMSG_DONE, decoded or as views', async () => {
+    const { t, ch } = open(threeInTwo);
+    const all = await ch.dumpAll(getObj);
+    expect(all.map((m) => m.name === 'DEMO_NEWOBJ' && m.attrs.name)).toEqual(['lo', 'eth0', 'eth1']);
+    expect(t.sent[0]!.header.flags).toBe(NLM_F.REQUEST | NLM_F.DUMP);
+    const views = await ch.dumpAll(getObj, { lazy: true });
+    expect(views[0]).toBeInstanceOf(MessageView);
+    expect(views.map((v) => v.get('name'))).toEqual(['lo', 'eth0', 'eth1']);
+    expect(ch.stats).toMatchObject({ requests: 2, replies: 8, late: 0 });
+  });
+
+  it('dumpBatches yields the messages a datagram at a time', async () => {
+    const { ch } = open(threeInTwo);
+    const batches = await collect(ch.dumpBatches(getObj));
+    expect(batches.map((b) => b.map((m) => m.name === 'DEMO_NEWOBJ' && m.attrs.name))).toEqual([['lo', 'eth0'], ['eth1']]);
+  });
+
+  it('dumpAll rejects with NetlinkError for a refused dump', async () => {
+    const { ch } = open((req, t) => t.deliver(ack(req.header, 95)));
+    await expect(ch.dumpAll(getObj)).rejects.toMatchObject({ name: 'NetlinkError', code: 'EOPNOTSUPP' });
+  });
+
+  it('dumpAll re-runs an interrupted dump, then fails with DumpInterruptedError holding the last attempt', async () => {
+    const interrupted = (always: boolean) => (req: Sent, t: ScriptedTransport) => {
+      const seq = req.header.seq;
+      const intr = always || t.sent.length <= 1 ? NLM_F.DUMP_INTR : 0;
+      t.deliver([obj(seq, seq * 10 + 1, `a${seq}`, NLM_F.MULTI | intr), done(seq)]);
+    };
+    const ok = open(interrupted(false));
+    expect((await ok.ch.dumpAll(getObj, { retries: 1 })).map((m) => m.seq)).toEqual([2]);
+    const bad = open(interrupted(true));
+    const error = await bad.ch.dumpAll(getObj, { retries: 2 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'DumpInterruptedError', attempts: 3, seq: 3 });
+    expect((error as DumpInterruptedError<{ seq: number }>).partial.map((m) => m.seq)).toEqual([3]);
+    const streamed = open(interrupted(true));
+    const { items, error: e2 } = await drain(streamed.ch.dumpBatches(getObj));
+    expect(items.flat().map((m) => m.seq)).toEqual([1]);
+    expect(e2).toMatchObject({ name: 'DumpInterruptedError', attempts: 1 });
+  });
+
+  it('dumpAll times out, and aborts', async () => {
+    const { ch } = open((req, t) => t.deliver(obj(req.header.seq, 1, 'a', NLM_F.MULTI)));
+    await expect(ch.dumpAll(getObj, { timeoutMs: 20 })).rejects.toBeInstanceOf(TimeoutError);
+    const controller = new AbortController();
+    const p = ch.dumpAll(getObj, { signal: controller.signal });
+    controller.abort('stop');
+    await expect(p).rejects.toMatchObject({ name: 'AbortError', cause: 'stop' });
+    await expect(ch.dumpAll(getObj, { signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
+  });
+
+  it('dumpAll rejects once the channel closes', async () => {
+    const { ch } = open(() => {});
+    const p = ch.dumpAll(getObj);
+    await ch.close();
+    await expect(p).rejects.toBeInstanceOf(ChannelClosedError);
+    await expect(ch.dumpAll(getObj)).rejects.toBeInstanceOf(ChannelClosedError);
+    await expect(ch.request(getObj)).rejects.toBeInstanceOf(ChannelClosedError);
+  });
+});
+
 describe('many requests at once', () => {
   it('matches every reply to its request whatever the order (property)', async () => {
     const n = 1000;

@@ -2,26 +2,27 @@
  * The protocol engine: requests, dumps and events over one {@link Transport}.
  */
 import {
+  HOST_LE,
   NLM_F,
   NLMSG,
   NLMSG_HDRLEN,
   MessageView,
   NlDecodeError,
+  align4,
   decodeMessageAt,
-  encodeMessage,
-  frames,
+  frameLength,
+  messageSize,
+  writeMessage,
   readHeader,
-  viewOf,
   type AnyInput,
   type AnyMessage,
   type ControlMessage,
   type Family,
-  type Frame,
   type InputOf,
 } from '@nlkit/core';
 import { AbortError, ChannelClosedError, DumpInterruptedError } from './errors.js';
 import { Subscriber, type EventItem, type EventSink, type EventMessage, type EventName, type EventStream } from './events.js';
-import { Exchange, endsExchange, type AbortSignalLike, type Deadline } from './exchange.js';
+import { Exchange, endsAt, type AbortSignalLike, type Deadline, type ExchangeHost } from './exchange.js';
 import { isOverrun, type Datagram, type Transport } from './transport.js';
 
 /** The message names of family `F` (`RTM_GETLINK`, ...). */
@@ -131,15 +132,6 @@ const CONTROL_NAMES: Readonly<Partial<Record<number, ControlMessage['name']>>> =
   [NLMSG.OVERRUN]: 'NLMSG_OVERRUN',
 };
 
-/** A request's bytes on their way out. */
-interface Outgoing {
-  readonly seq: number;
-  readonly bytes: Uint8Array;
-  /** Sent and counted in flight. */
-  sent: boolean;
-  exchange: Exchange<unknown>;
-}
-
 const DEFAULT_MAX_IN_FLIGHT = 64;
 
 /**
@@ -178,7 +170,7 @@ export class NetlinkChannel<F extends Family<any>> {
   readonly family: F;
   readonly #timeoutMs: number | undefined;
   readonly #maxBuffered: number;
-  readonly #pending = new Map<number, Exchange<unknown>>();
+  readonly #pending = new Map<number, Exchange<AnyMessage<F> | MessageView<F>>>();
   /** Given-up sequence numbers, oldest first, each with its exchange's `single`. */
   readonly #retired = new Map<number, boolean>();
   readonly #subscribers = new Set<EventSink<AnyMessage<F>>>();
@@ -188,7 +180,9 @@ export class NetlinkChannel<F extends Family<any>> {
   /** Requests sent and not yet released. */
   #inFlight = 0;
   /** Requests registered but not yet sent, waiting for room under `maxInFlight`. */
-  readonly #waiting: Outgoing[] = [];
+  readonly #waiting: Exchange<AnyMessage<F> | MessageView<F>>[] = [];
+  /** What the exchanges call back into: one object, no closures per request. */
+  readonly #host: ExchangeHost<AnyMessage<F> | MessageView<F>>;
   /** Why the channel closed; set once. */
   #closeReason: { message: string; cause?: unknown } | undefined;
   #closing: Promise<void> | undefined;
@@ -201,6 +195,12 @@ export class NetlinkChannel<F extends Family<any>> {
     this.#maxBuffered = options.maxBuffered ?? DEFAULT_MAX_BUFFERED;
     this.#seq = (options.initialSeq ?? 1) >>> 0;
     this.#maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    this.#host = {
+      family,
+      read: (lazy, view, offset) => (lazy ? new MessageView(family, view, offset) : decodeMessageAt(family, view, offset)),
+      release: (exchange, retire) => this.#release(exchange, retire),
+      decodeError: () => void this.#stats.decodeErrors++,
+    };
     void this.#run();
   }
 
@@ -226,12 +226,14 @@ export class NetlinkChannel<F extends Family<any>> {
   request(msg: RequestInput<F>, opts: RequestOptions & { lazy: true }): Promise<MessageView<F>[]>;
   request(msg: RequestInput<F>, opts?: RequestOptions & { lazy?: false }): Promise<AnyMessage<F>[]>;
   request(msg: RequestInput<F>, opts?: RequestOptions): Promise<AnyMessage<F>[] | MessageView<F>[]>;
-  async request(msg: RequestInput<F>, opts: RequestOptions = {}): Promise<AnyMessage<F>[] | MessageView<F>[]> {
-    const flags = (msg.flags ?? 0) | NLM_F.REQUEST | (opts.ack === false ? 0 : NLM_F.ACK);
-    const exchange = this.#open(msg, flags, !(flags & NLM_F.ACK), opts, this.#deadline(opts));
-    const replies: (AnyMessage<F> | MessageView<F>)[] = [];
-    for (let r = await exchange.queue.next(); !r.done; r = await exchange.queue.next()) replies.push(r.value);
-    return replies as AnyMessage<F>[] | MessageView<F>[];
+  request(msg: RequestInput<F>, opts: RequestOptions = {}): Promise<AnyMessage<F>[] | MessageView<F>[]> {
+    try {
+      const flags = (msg.flags ?? 0) | NLM_F.REQUEST | (opts.ack === false ? 0 : NLM_F.ACK);
+      // Collected into one array: the promise settles at the ACK (or the reply), with no hop per message.
+      return this.#open(msg, flags, !(flags & NLM_F.ACK), opts, this.#deadline(opts), true).done! as Promise<AnyMessage<F>[] | MessageView<F>[]>;
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /**
@@ -251,18 +253,24 @@ export class NetlinkChannel<F extends Family<any>> {
     const retries = opts.retries ?? 0;
     const flags = (msg.flags ?? 0) | NLM_F.REQUEST | NLM_F.DUMP;
     const deadline = this.#deadline(opts);
+    const signal = opts.signal;
     const checkAbort = (seq: number): void => {
-      if (opts.signal?.aborted) throw new AbortError({ seq, operation: opts.operation ?? msg.name, reason: opts.signal.reason });
+      if (signal?.aborted) throw new AbortError({ seq, operation: opts.operation ?? msg.name, reason: signal.reason });
     };
     for (let attempt = 1; ; attempt++) {
-      const exchange = this.#open(msg, flags, false, opts, deadline);
-      const messages: (AnyMessage<F> | MessageView<F>)[] = [];
+      const exchange = this.#open(msg, flags, false, opts, deadline, false);
+      const queue = exchange.queue!;
+      let messages: (AnyMessage<F> | MessageView<F>)[] = [];
       try {
-        for (let r = await exchange.queue.next(); !r.done; r = await exchange.queue.next()) {
-          messages.push(r.value);
+        // One await per batch (what the reader loop queued: a datagram or more), a yield per message.
+        for (let batch = await queue.nextBatch(); batch !== undefined; batch = await queue.nextBatch()) {
+          if (messages.length === 0) messages = batch;
+          else for (let i = 0; i < batch.length; i++) messages.push(batch[i]!);
           if (retries === 0) {
-            checkAbort(exchange.seq);
-            yield r.value;
+            for (let i = 0; i < batch.length; i++) {
+              if (signal?.aborted) checkAbort(exchange.seq);
+              yield batch[i]!;
+            }
           }
         }
       } finally {
@@ -279,6 +287,67 @@ export class NetlinkChannel<F extends Family<any>> {
         }
       }
       return;
+    }
+  }
+
+  /**
+   * As {@link dump}, but resolves with every dumped message at once, after
+   * `NLMSG_DONE`: the replies are collected as they arrive, with no await
+   * per message (nor per datagram). The fastest way to a whole table.
+   * Rejects as {@link dump} throws; an interrupted dump (`NLM_F_DUMP_INTR`)
+   * is re-run up to `retries` times, then fails with `DumpInterruptedError`
+   * (whose `partial` holds the last attempt's messages).
+   */
+  dumpAll(msg: RequestInput<F>, opts: DumpOptions & { lazy: true }): Promise<MessageView<F>[]>;
+  dumpAll(msg: RequestInput<F>, opts?: DumpOptions & { lazy?: false }): Promise<AnyMessage<F>[]>;
+  dumpAll(msg: RequestInput<F>, opts?: DumpOptions): Promise<AnyMessage<F>[] | MessageView<F>[]>;
+  async dumpAll(msg: RequestInput<F>, opts: DumpOptions = {}): Promise<AnyMessage<F>[] | MessageView<F>[]> {
+    const retries = opts.retries ?? 0;
+    const flags = (msg.flags ?? 0) | NLM_F.REQUEST | NLM_F.DUMP;
+    const deadline = this.#deadline(opts);
+    for (let attempt = 1; ; attempt++) {
+      const exchange = this.#open(msg, flags, false, opts, deadline, true);
+      const messages = await exchange.done!;
+      if (exchange.interrupted && attempt > retries) {
+        throw new DumpInterruptedError({ partial: messages, attempts: attempt, seq: exchange.seq, operation: opts.operation ?? msg.name });
+      }
+      if (exchange.interrupted) continue;
+      if (opts.signal?.aborted) throw new AbortError({ seq: exchange.seq, operation: opts.operation ?? msg.name, reason: opts.signal.reason });
+      return messages as AnyMessage<F>[] | MessageView<F>[];
+    }
+  }
+
+  /**
+   * As {@link dump}, but yields the messages in batches (those that arrived
+   * together, usually one datagram's worth: hundreds of messages) rather
+   * than one at a time: one await per batch. Each array is the caller's.
+   * With `retries` > 0 every attempt is buffered whole, and the consistent
+   * one is yielded as a single batch.
+   */
+  dumpBatches(msg: RequestInput<F>, opts: DumpOptions & { lazy: true }): AsyncGenerator<MessageView<F>[], void, undefined>;
+  dumpBatches(msg: RequestInput<F>, opts?: DumpOptions & { lazy?: false }): AsyncGenerator<AnyMessage<F>[], void, undefined>;
+  dumpBatches(msg: RequestInput<F>, opts?: DumpOptions): AsyncGenerator<AnyMessage<F>[] | MessageView<F>[], void, undefined>;
+  async *dumpBatches(msg: RequestInput<F>, opts: DumpOptions = {}): AsyncGenerator<AnyMessage<F>[] | MessageView<F>[], void, undefined> {
+    const retries = opts.retries ?? 0;
+    if (retries > 0) {
+      yield await this.dumpAll(msg, opts);
+      return;
+    }
+    const flags = (msg.flags ?? 0) | NLM_F.REQUEST | NLM_F.DUMP;
+    const exchange = this.#open(msg, flags, false, opts, this.#deadline(opts), false);
+    const queue = exchange.queue!;
+    const messages: (AnyMessage<F> | MessageView<F>)[] = [];
+    try {
+      for (let batch = await queue.nextBatch(); batch !== undefined; batch = await queue.nextBatch()) {
+        for (let i = 0; i < batch.length; i++) messages.push(batch[i]!);
+        if (opts.signal?.aborted) throw new AbortError({ seq: exchange.seq, operation: opts.operation ?? msg.name, reason: opts.signal.reason });
+        yield batch as AnyMessage<F>[] | MessageView<F>[];
+      }
+    } finally {
+      exchange.abandon();
+    }
+    if (exchange.interrupted) {
+      throw new DumpInterruptedError({ partial: messages, attempts: 1, seq: exchange.seq, operation: opts.operation ?? msg.name });
     }
   }
 
@@ -318,54 +387,61 @@ export class NetlinkChannel<F extends Family<any>> {
    * Registers an exchange under a fresh sequence number and sends its
    * request. `single`: it ends at its first reply (see `endsExchange`).
    */
-  #open(msg: RequestInput<F>, flags: number, single: boolean, opts: ExchangeOptions, deadline: Deadline | undefined): Exchange<AnyMessage<F> | MessageView<F>> {
+  #open(
+    msg: RequestInput<F>,
+    flags: number,
+    single: boolean,
+    opts: ExchangeOptions,
+    deadline: Deadline | undefined,
+    collect: boolean,
+  ): Exchange<AnyMessage<F> | MessageView<F>> {
     const label = opts.operation ?? msg.name;
     if (this.#closeReason) throw new ChannelClosedError(this.#closeReason.message, this.#closeReason.cause);
-    if (opts.signal?.aborted) throw new AbortError({ operation: label, reason: opts.signal.reason });
+    const signal = opts.signal;
+    if (signal?.aborted) throw new AbortError({ operation: label, reason: signal.reason });
     const seq = this.#nextSeq();
-    const bytes = encodeMessage(this.family, { ...msg, flags, seq, pid: 0 } as unknown as AnyInput<F>);
-    const family = this.family;
-    const out: Outgoing = { seq, bytes, sent: false, exchange: undefined! };
-    const exchange = new Exchange<AnyMessage<F> | MessageView<F>>({
-      family,
-      seq,
-      requestType: readHeader(viewOf(bytes), 0).type,
-      single,
-      operation: opts.operation,
-      label,
-      deadline,
-      signal: opts.signal,
-      read: opts.lazy ? (view, offset) => new MessageView(family, view, offset) : (view, offset) => decodeMessageAt(family, view, offset),
-      release: (retire) => {
-        this.#pending.delete(seq);
-        if (retire && !this.closed) this.#retire(seq, single);
-        if (out.sent) {
-          out.sent = false;
-          this.#inFlight--;
-          this.#pump();
-        }
-      },
-      onDecodeError: () => this.#stats.decodeErrors++,
-    });
-    out.exchange = exchange;
+    // Encoded as given, then the header fields the engine owns written over
+    // it: no copy of the input object per request.
+    const input = msg as unknown as AnyInput<F>;
+    const size = messageSize(this.family, input);
+    const bytes = new Uint8Array(size);
+    const view = new DataView(bytes.buffer);
+    writeMessage(this.family, input, view, 0, size);
+    view.setUint16(6, flags, HOST_LE);
+    view.setUint32(8, seq, HOST_LE);
+    view.setUint32(12, 0, HOST_LE);
+    const exchange = new Exchange<AnyMessage<F> | MessageView<F>>(this.#host, seq, bytes, single, opts.lazy === true, opts.operation, label, collect);
+    if (deadline !== undefined || signal !== undefined) exchange.arm(deadline, signal);
     this.#pending.set(seq, exchange);
     this.#stats.requests++;
-    if (this.#inFlight < this.#maxInFlight) this.#send(out);
-    else this.#waiting.push(out);
+    if (this.#inFlight < this.#maxInFlight) this.#send(exchange);
+    else this.#waiting.push(exchange);
     return exchange;
   }
 
-  #send(out: Outgoing): void {
-    out.sent = true;
+  /** An exchange is over: forget it, retire its seq when more replies may come, and make room for a waiting request. */
+  #release(exchange: Exchange<AnyMessage<F> | MessageView<F>>, retire: boolean): void {
+    const seq = exchange.seq;
+    this.#pending.delete(seq);
+    if (retire && !this.closed) this.#retire(seq, exchange.single);
+    if (exchange.sent) {
+      exchange.sent = false;
+      this.#inFlight--;
+      if (this.#waiting.length > 0) this.#pump();
+    }
+  }
+
+  #send(exchange: Exchange<AnyMessage<F> | MessageView<F>>): void {
+    exchange.sent = true;
     this.#inFlight++;
-    this.transport.send(out.bytes).catch((e: unknown) => out.exchange.abandon(e));
+    this.transport.send(exchange.bytes).then(undefined, (e: unknown) => exchange.abandon(e));
   }
 
   /** Sends waiting requests while there is room; skips those given up meanwhile. */
   #pump(): void {
     while (this.#inFlight < this.#maxInFlight && this.#waiting.length) {
       const next = this.#waiting.shift()!;
-      if (this.#pending.get(next.seq) === next.exchange) this.#send(next);
+      if (this.#pending.get(next.seq) === next) this.#send(next);
     }
   }
 
@@ -402,13 +478,27 @@ export class NetlinkChannel<F extends Family<any>> {
     }
   }
 
-  #datagram({ bytes, group }: Datagram): void {
-    const view = viewOf(bytes);
+  #datagram(datagram: Datagram): void {
+    const bytes = datagram.bytes;
+    const group = datagram.group;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const end = view.byteLength;
     let seq: number | undefined;
+    // The exchange of the previous message: a dump's datagram is hundreds of messages with one seq.
+    let lastSeq = -1;
+    let exchange: Exchange<AnyMessage<F> | MessageView<F>> | undefined;
     try {
-      for (const frame of frames(view)) {
-        seq = frame.header.seq;
-        this.#route(view, frame, group);
+      for (let pos = 0; pos < end; ) {
+        const len = frameLength(view, pos, end);
+        seq = view.getUint32(pos + 8, HOST_LE);
+        if (group === 0 && seq === lastSeq && exchange !== undefined && !exchange.over) {
+          this.#stats.replies++;
+          exchange.take(view, pos, view.getUint16(pos + 4, HOST_LE), view.getUint16(pos + 6, HOST_LE));
+        } else {
+          exchange = this.#route(view, pos, seq, group);
+          lastSeq = seq;
+        }
+        pos += Math.min(align4(len), end - pos);
       }
     } catch (e) {
       if (!(e instanceof NlDecodeError)) throw e;
@@ -422,33 +512,35 @@ export class NetlinkChannel<F extends Family<any>> {
     }
   }
 
-  #route(view: DataView, frame: Frame, group: number): void {
-    const { seq, type } = frame.header;
+  /** Routes the message at `offset`; returns the exchange it went to, if any. */
+  #route(view: DataView, offset: number, seq: number, group: number): Exchange<AnyMessage<F> | MessageView<F>> | undefined {
+    const type = view.getUint16(offset + 4, HOST_LE);
     if (group === 0) {
       const exchange = this.#pending.get(seq);
       if (exchange) {
         this.#stats.replies++;
-        exchange.take(view, frame);
-        return;
+        exchange.take(view, offset, type, view.getUint16(offset + 6, HOST_LE));
+        return exchange;
       }
       const single = this.#retired.get(seq);
       if (single !== undefined) {
         this.#stats.late++;
-        if (endsExchange(frame.header, single)) this.#retired.delete(seq);
-        return;
+        if (endsAt(type, view.getUint16(offset + 6, HOST_LE), single)) this.#retired.delete(seq);
+        return undefined;
       }
     }
     this.#stats.events++;
     const name = this.family.byType(type)?.name ?? CONTROL_NAMES[type] ?? 'UNKNOWN';
     this.#deliver(name, () => {
       try {
-        return { kind: 'message', message: decodeMessageAt(this.family, view, frame.offset), group };
+        return { kind: 'message', message: decodeMessageAt(this.family, view, offset), group };
       } catch (e) {
         if (!(e instanceof NlDecodeError)) throw e;
         this.#stats.decodeErrors++;
         return { kind: 'error', error: e, group };
       }
     });
+    return undefined;
   }
 
   /** Offers an item to every subscriber whose filter accepts `name` (all, when undefined); builds it only if one does. */

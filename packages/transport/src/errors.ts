@@ -24,8 +24,11 @@ export interface ExchangeErrorInit {
  * `ChannelStats.late`.
  */
 export class TimeoutError extends Error {
+  /** `"TimeoutError"`, as the web platform's `DOMException` for the same condition. */
   override readonly name = 'TimeoutError';
+  /** `nlmsg_seq` of the request given up (of its last attempt, for a retried dump). */
   readonly seq: number | undefined;
+  /** The operation label (`RequestOptions.operation`, else the request's message name). */
   readonly operation: string;
   /** The limit that was exceeded, in milliseconds. */
   readonly timeoutMs: number;
@@ -43,8 +46,11 @@ export class TimeoutError extends Error {
  * signal's `reason`. As for {@link TimeoutError}, late replies are dropped.
  */
 export class AbortError extends Error {
+  /** `"AbortError"`, as the web platform's `DOMException` for the same condition. */
   override readonly name = 'AbortError';
+  /** `nlmsg_seq` of the request cancelled, when it had been sent. */
   readonly seq: number | undefined;
+  /** The operation label (`RequestOptions.operation`, else the request's message name). */
   readonly operation: string;
 
   constructor(init: ExchangeErrorInit & { reason: unknown }) {
@@ -60,6 +66,7 @@ export class AbortError extends Error {
  * that. `cause` is the transport's error when it failed.
  */
 export class ChannelClosedError extends Error {
+  /** `"ChannelClosedError"`. */
   override readonly name = 'ChannelClosedError';
 
   constructor(message = 'netlink channel is closed', cause?: unknown) {
@@ -73,6 +80,7 @@ export class ChannelClosedError extends Error {
  * it was being dumped, and the `retries` allowed were used up.
  */
 export class DumpInterruptedError<T = unknown> extends Error {
+  /** `"DumpInterruptedError"`. */
   override readonly name = 'DumpInterruptedError';
   /** Every message of the last attempt, up to its `NLMSG_DONE`: usable, but possibly stale or incomplete. */
   readonly partial: readonly T[];
@@ -80,6 +88,7 @@ export class DumpInterruptedError<T = unknown> extends Error {
   readonly attempts: number;
   /** `nlmsg_seq` of the last attempt. */
   readonly seq: number;
+  /** The operation label (`RequestOptions.operation`, else the request's message name). */
   readonly operation: string;
 
   constructor(init: { partial: readonly T[]; attempts: number; seq: number; operation: string }) {

@@ -9,10 +9,14 @@ import { Queue } from './queue.js';
 export type EventName<F extends Family<any>> = (keyof F['messages'] & string) | ControlMessage['name'];
 
 /** The decoded messages whose name is one of `N`. */
-export type EventMessage<F extends Family<any>, N extends EventName<F> = EventName<F>> = Extract<AnyMessage<F>, { name: N }>;
+export type EventMessage<F extends Family<any>, N extends EventName<F> = EventName<F>> = Extract<AnyMessage<F>, {
+  /** The message's name, as `RTM_NEWLINK`. */
+  name: N;
+}>;
 
 /** One notification: a decoded message. */
 export interface MessageItem<M> {
+  /** `'message'`: tells this item from an {@link OverrunItem} or a {@link DecodeErrorItem}. */
   readonly kind: 'message';
   /** Decoded once and shared by every subscriber that receives it: treat it as read-only. */
   readonly message: M;
@@ -29,6 +33,7 @@ export interface MessageItem<M> {
  * dumping). Delivered regardless of the subscriber's name filter.
  */
 export interface OverrunItem {
+  /** `'overrun'`: tells this item from a {@link MessageItem} or a {@link DecodeErrorItem}. */
   readonly kind: 'overrun';
   /**
    * `'kernel'`: the socket's receive buffer overflowed (`ENOBUFS`) and the
@@ -43,7 +48,9 @@ export interface OverrunItem {
 
 /** A notification that could not be decoded. The stream goes on after it. */
 export interface DecodeErrorItem {
+  /** `'error'`: tells this item from a {@link MessageItem} or an {@link OverrunItem}. */
   readonly kind: 'error';
+  /** Why the datagram could not be decoded, with the byte offset and attribute path. */
   readonly error: NlDecodeError;
   /** As in {@link MessageItem.group}. */
   readonly group: number;
@@ -60,7 +67,9 @@ export type EventItem<M> = MessageItem<M> | OverrunItem | DecodeErrorItem;
  * (after them) when the channel closed because its transport failed.
  */
 export interface EventStream<M> extends AsyncIterableIterator<EventItem<M>, undefined> {
+  /** The next event item; waits for one when none is buffered. Done once the stream has ended. */
   next(): Promise<IteratorResult<EventItem<M>, undefined>>;
+  /** Unsubscribes and ends the stream, as {@link EventStream.close}; called by `break` in a `for await` loop. */
   return(): Promise<IteratorResult<EventItem<M>, undefined>>;
   /** Unsubscribes and discards the buffered events; the stream ends. Idempotent. */
   close(): void;

@@ -3,6 +3,7 @@
  * Internal to the engine (not exported from the package).
  */
 import {
+  HOST_LE,
   NLM_F,
   NLMSG,
   NetlinkError,
@@ -11,7 +12,6 @@ import {
   type DoneMessage,
   type ErrorMessage,
   type Family,
-  type Frame,
   type NlMsgHeader,
 } from '@nlkit/core';
 import { AbortError, TimeoutError } from './errors.js';
@@ -22,9 +22,13 @@ import { Queue } from './queue.js';
  * Node's `AbortSignal` both fit without either's type library.
  */
 export interface AbortSignalLike {
+  /** True once the signal has been aborted. */
   readonly aborted: boolean;
+  /** Why it was aborted; becomes the `cause` of the {@link AbortError}. */
   readonly reason?: unknown;
+  /** Registers `listener` to be called when the signal aborts. */
   addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  /** Unregisters a listener added by {@link AbortSignalLike.addEventListener}. */
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 
@@ -48,75 +52,123 @@ const MAX_DELAY = 2 ** 31 - 1;
  * without `NLM_F_ACK` (`single`), its first message without `NLM_F_MULTI`.
  */
 export function endsExchange(header: Pick<NlMsgHeader, 'type' | 'flags'>, single: boolean): boolean {
-  return header.type === NLMSG.ERROR || header.type === NLMSG.DONE || (single && !(header.flags & NLM_F.MULTI));
+  return endsAt(header.type, header.flags, single);
 }
 
-/** How an {@link Exchange} is set up by the channel. */
-export interface ExchangeInit<T> {
+/** {@link endsExchange} on the raw `nlmsg_type` and `nlmsg_flags`. */
+export function endsAt(type: number, flags: number, single: boolean): boolean {
+  return type === NLMSG.ERROR || type === NLMSG.DONE || (single && !(flags & NLM_F.MULTI));
+}
+
+/**
+ * What the channel does for its exchanges: one object per channel, so that
+ * an exchange needs no closures of its own.
+ */
+export interface ExchangeHost<T> {
   readonly family: Family;
+  /** Turns the message at `offset` into what the caller receives (a view when `lazy`). Throws only `NlDecodeError`. */
+  read(lazy: boolean, view: DataView, offset: number): T;
+  /** Called once when the exchange is over; `retire` when more replies with its seq may still come. */
+  release(exchange: Exchange<T>, retire: boolean): void;
+  /** Called for each reply that could not be decoded. */
+  decodeError(): void;
+}
+
+/**
+ * Collects the replies with one sequence number and ends at the terminal
+ * message, on a timeout or abort, or when the caller gives up.
+ *
+ * Two ways to hand the replies over: streaming (`collect` false), through
+ * {@link queue}, which the caller drains a batch (a datagram's worth) at a
+ * time; or collecting (`collect` true), into one array that {@link done}
+ * resolves with at the end: one promise per exchange, none per reply.
+ */
+export class Exchange<T> {
   readonly seq: number;
-  /** `nlmsg_type` of the request, for `NetlinkError.requestType`. */
-  readonly requestType: number;
+  /** The encoded request. */
+  readonly bytes: Uint8Array;
   /** Sent without `NLM_F_ACK` (and not a dump): its first reply ends it. */
   readonly single: boolean;
+  /** Replies are `MessageView`s rather than decoded objects. */
+  readonly lazy: boolean;
   /** The caller's label, for errors; `NetlinkError` falls back to the request's name. */
   readonly operation: string | undefined;
   /** The label for the engine's own errors. */
   readonly label: string;
-  readonly deadline: Deadline | undefined;
-  readonly signal: AbortSignalLike | undefined;
-  /** Turns the message at `offset` into what the caller receives. Throws only `NlDecodeError`. */
-  readonly read: (view: DataView, offset: number) => T;
-  /** Called once when the exchange is over; `retire` when more replies with its seq may still come. */
-  readonly release: (retire: boolean) => void;
-  /** Called for each reply that could not be decoded. */
-  readonly onDecodeError: () => void;
-}
-
-/**
- * Collects the replies with one sequence number into a queue the caller
- * pulls from, and ends it at the terminal message, on a timeout or abort, or
- * when the caller gives up.
- */
-export class Exchange<T> {
-  readonly seq: number;
-  /** Replies waiting for the caller, then the end or the error. */
-  readonly queue = new Queue<T>();
+  /** Streaming: replies waiting for the caller, then the end or the error. Undefined when collecting. */
+  readonly queue: Queue<T> | undefined;
+  /** Collecting: resolves with every reply at the end, or rejects with the error. Undefined when streaming. */
+  readonly done: Promise<T[]> | undefined;
   /** Some reply (or the `NLMSG_DONE`) carried `NLM_F_DUMP_INTR`. */
   interrupted = false;
-  readonly #init: ExchangeInit<T>;
-  readonly #disarm: () => void;
+  /** Sent and counted in flight (the channel's bookkeeping). */
+  sent = false;
+  readonly #host: ExchangeHost<T>;
+  #replies: T[] | undefined;
+  #resolve: ((replies: T[]) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
   #over = false;
+  #timer: unknown;
+  #signal: AbortSignalLike | undefined;
+  #onAbort: (() => void) | undefined;
 
-  constructor(init: ExchangeInit<T>) {
-    this.#init = init;
-    this.seq = init.seq;
-    const { deadline, signal, label, seq } = init;
-    let timer: unknown;
-    if (deadline) {
-      const delay = Math.max(0, deadline.at - Date.now());
-      if (delay <= MAX_DELAY) timer = timers.setTimeout(() => this.abandon(new TimeoutError({ seq, operation: label, timeoutMs: deadline.ms })), delay);
+  constructor(host: ExchangeHost<T>, seq: number, bytes: Uint8Array, single: boolean, lazy: boolean, operation: string | undefined, label: string, collect: boolean) {
+    this.#host = host;
+    this.seq = seq;
+    this.bytes = bytes;
+    this.single = single;
+    this.lazy = lazy;
+    this.operation = operation;
+    this.label = label;
+    if (collect) {
+      this.queue = undefined;
+      this.#replies = [];
+      this.done = new Promise<T[]>((resolve, reject) => {
+        this.#resolve = resolve;
+        this.#reject = reject;
+      });
+    } else {
+      this.queue = new Queue<T>();
+      this.done = undefined;
     }
-    const onAbort = (): void => this.abandon(new AbortError({ seq, operation: label, reason: signal!.reason }));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    this.#disarm = () => {
-      if (timer !== undefined) timers.clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
   }
 
-  /** One unicast message with this exchange's sequence number arrived. */
-  take(view: DataView, frame: Frame): void {
-    const { type, flags } = frame.header;
+  /** True once the exchange ended (its terminal message, an error, or given up). */
+  get over(): boolean {
+    return this.#over;
+  }
+
+  /** Starts the timer of `deadline` and listens to `signal`; only what is given costs anything. */
+  arm(deadline: Deadline | undefined, signal: AbortSignalLike | undefined): void {
+    if (deadline) {
+      const delay = Math.max(0, deadline.at - Date.now());
+      if (delay <= MAX_DELAY) {
+        this.#timer = timers.setTimeout(() => this.abandon(new TimeoutError({ seq: this.seq, operation: this.label, timeoutMs: deadline.ms })), delay);
+      }
+    }
+    if (signal) {
+      const onAbort = (): void => this.abandon(new AbortError({ seq: this.seq, operation: this.label, reason: signal.reason }));
+      this.#signal = signal;
+      this.#onAbort = onAbort;
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+  }
+
+  /** One unicast message with this exchange's sequence number arrived, at `offset` of `view`. */
+  take(view: DataView, offset: number, type: number, flags: number): void {
     const control = type === NLMSG.ERROR || type === NLMSG.DONE;
-    const last = endsExchange(frame.header, this.#init.single);
+    const last = control || (this.single && !(flags & NLM_F.MULTI));
     if (flags & NLM_F.DUMP_INTR) this.interrupted = true;
     let refusal: NetlinkError | undefined;
     try {
-      if (control) refusal = this.#refusal(view, frame.offset);
-      else this.queue.push(this.#init.read(view, frame.offset));
+      if (control) refusal = this.#refusal(view, offset, type);
+      else {
+        const reply = this.#host.read(this.lazy, view, offset);
+        if (this.#replies !== undefined) this.#replies.push(reply);
+        else this.queue!.push(reply);
+      }
     } catch (e) {
-      this.#init.onDecodeError();
+      this.#host.decodeError();
       this.#settle(e, !last);
       return;
     }
@@ -135,17 +187,29 @@ export class Exchange<T> {
   #settle(error: unknown, retire: boolean): void {
     if (this.#over) return;
     this.#over = true;
-    this.#disarm();
-    this.#init.release(retire);
-    this.queue.end(error);
+    if (this.#timer !== undefined) timers.clearTimeout(this.#timer);
+    if (this.#onAbort !== undefined) this.#signal!.removeEventListener('abort', this.#onAbort);
+    this.#host.release(this, retire);
+    if (this.queue === undefined) {
+      const replies = this.#replies!;
+      this.#replies = undefined;
+      if (error !== undefined) this.#reject!(error);
+      else this.#resolve!(replies);
+      this.#resolve = this.#reject = undefined;
+    } else this.queue.end(error);
   }
 
   /** The `NetlinkError` an `NLMSG_ERROR` (non-zero code) or `NLMSG_DONE` (negative code) stands for; undefined for an ACK or a clean end. */
-  #refusal(view: DataView, offset: number): NetlinkError | undefined {
-    const { family, requestType, operation } = this.#init;
+  #refusal(view: DataView, offset: number, type: number): NetlinkError | undefined {
+    // The common cases, an ACK or a clean end, read straight from the bytes.
+    const len = view.getUint32(offset, HOST_LE);
+    if (type === NLMSG.ERROR && len >= 20 && view.getInt32(offset + 16, HOST_LE) === 0) return undefined;
+    if (type === NLMSG.DONE && (len < 20 || view.getInt32(offset + 16, HOST_LE) >= 0)) return undefined;
+    const { family } = this.#host;
+    const requestType = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength).getUint16(4, HOST_LE);
     const m = decodeMessageAt(family, view, offset) as ErrorMessage | DoneMessage;
     const errno = m.name === 'NLMSG_ERROR' ? m.header.error : (m.header.error ?? 0);
     if (m.name === 'NLMSG_ERROR' ? errno === 0 : errno >= 0) return undefined;
-    return new NetlinkError({ errno, extack: toExtAck(m.attrs), seq: this.seq, requestType, requestName: family.byType(requestType)?.name, operation });
+    return new NetlinkError({ errno, extack: toExtAck(m.attrs), seq: this.seq, requestType, requestName: family.byType(requestType)?.name, operation: this.operation });
   }
 }

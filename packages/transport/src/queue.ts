@@ -49,6 +49,29 @@ export class Queue<T> {
     this.end(error);
   }
 
+  /**
+   * Waits until items are waiting (or the queue ended) and removes them all
+   * at once: one await per batch rather than per item. Resolves undefined at
+   * the end, or throws the error (once) after the last batch.
+   */
+  async nextBatch(): Promise<T[] | undefined> {
+    while (this.size === 0) {
+      if (this.#ended) {
+        const error = this.#error;
+        this.#error = undefined;
+        if (error !== undefined) throw error;
+        return undefined;
+      }
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+    }
+    if (this.#head === 0) {
+      const out = this.#items;
+      this.#items = [];
+      return out;
+    }
+    return this.drain();
+  }
+
   async next(): Promise<IteratorResult<T, undefined>> {
     while (this.size === 0) {
       if (this.#ended) {

@@ -37,6 +37,7 @@ export const NetlinkProtocol = {
  * (`recv()` failed with `ENOBUFS`). Whoever keeps state from events must resync.
  */
 export interface Overrun {
+  /** Always true: what tells an overrun from a {@link Datagram}. */
   readonly overrun: true;
   /** How many datagrams were lost, when the transport knows; otherwise undefined. */
   readonly lost?: number;
@@ -50,6 +51,7 @@ export interface Overrun {
  * from an event.
  */
 export interface Datagram {
+  /** The datagram's bytes: one or more netlink messages (`struct nlmsghdr` each), as `recvmsg()` returned them. */
   readonly bytes: Uint8Array;
   /**
    * The multicast group it was delivered to (`NETLINK_PKTINFO`'s `group`, or
@@ -91,9 +93,13 @@ export interface TransportInfo {
  * - `close` releases the socket; pending `receive` iterations finish cleanly.
  */
 export interface Transport {
+  /** The socket's protocol, port id, groups and namespace. */
   readonly info: TransportInfo;
+  /** Sends one datagram (one or more netlink messages) to the kernel, as `sendmsg()` to port 0. */
   send(bytes: Uint8Array): Promise<void>;
+  /** The one stream of received datagrams and overrun signals; it ends when the transport is closed. */
   receive(): AsyncIterable<Inbound>;
+  /** Releases the socket (`close()` on its descriptor); a pending `receive` iteration returns. */
   close(): Promise<void>;
   /** Join a multicast group after creation, where the transport supports it. */
   addMembership?(group: number): Promise<void> | void;

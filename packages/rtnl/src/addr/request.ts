@@ -30,10 +30,10 @@ export class SpecError extends NlEncodeError {
   }
 }
 
-/** What a request does when sent: completes at the kernel's ACK, streams a dump, or answers with one object. */
+/** What a request does when sent: completes at the kernel's ACK (`NLM_F_ACK`), streams a dump (`NLM_F_DUMP`), or answers with one object. */
 export type RequestKind = 'ack' | 'dump' | 'get';
 
-/** The message names of the rtnl family. */
+/** The message names of the rtnl family (`RTM_NEWLINK`, ...). */
 export type RtnlMessageName = keyof Rtnl['messages'] & string;
 
 /** Encode input for one of the messages `N` of the rtnl family (a union when `N` is). */
@@ -46,8 +46,11 @@ export type RtnlInput<N extends RtnlMessageName = RtnlMessageName> = { [K in N]:
  * (`"route add 10.0.0.0/24"`).
  */
 export interface RtnlRequest<N extends RtnlMessageName = RtnlMessageName> {
+  /** How the request completes: at the kernel's ACK, as a dump (`NLM_F_DUMP`), or with one object. */
   readonly kind: RequestKind;
+  /** The message to encode (`RTM_NEWLINK`, ...), with its header, attributes and `NLM_F_*` modifiers. */
   readonly message: RtnlInput<N>;
+  /** A label for errors and logs, as `"route add 10.0.0.0/24"`. */
   readonly operation: string;
 }
 
@@ -68,9 +71,11 @@ export function ipFamilyNumber(family: IpFamily, path: string[]): typeof AF_INET
 
 /** An address with its prefix length, as {@link parsePrefix} reads it. */
 export interface Prefix {
+  /** `AF_INET` or `AF_INET6`, from the address's form. */
   family: typeof AF_INET | typeof AF_INET6;
   /** The address text as given (without the `/len`). */
   address: string;
+  /** The prefix length (`ifa_prefixlen`, `rtm_dst_len`, ...): the `/len` given, else the address's full length. */
   prefixlen: number;
   /** The address's bytes. */
   bytes: Uint8Array;
@@ -148,7 +153,7 @@ export const NEW_FLAGS = {
 // ---------------------------------------------------------------------------
 // Addresses
 
-/** What {@link addrRequest} can do. */
+/** What {@link addrRequest} can do: `add`/`replace` (`RTM_NEWADDR`), `del` (`RTM_DELADDR`), `dump` (`RTM_GETADDR`). */
 export type AddrCommand = 'add' | 'replace' | 'del' | 'dump';
 
 /** `RT_SCOPE_*` by name (`ifa_scope`). */
@@ -215,7 +220,9 @@ export interface AddrSpec {
  * (`ifa_index`).
  */
 export interface AddrDumpSpec {
+  /** Only addresses of this family (`ifa_family`). */
   family?: IpFamily;
+  /** Only addresses of this device (`ifa_index`). */
   index?: number;
 }
 

@@ -9,7 +9,9 @@ import { AF_BRIDGE } from './schema.js';
 
 /** The header and attributes of an FDB request, for `RTM_NEWNEIGH`/`RTM_DELNEIGH`. */
 export interface FdbRequest {
+  /** `struct ndmsg`: `ndm_family` `AF_BRIDGE`, the port's `ndm_ifindex`, `ndm_state` and `ndm_flags`. */
   header: Input<typeof ndmsg>;
+  /** `NDA_*`: `NDA_LLADDR`, and `NDA_DST`, `NDA_VLAN`, `NDA_VNI`, ... as given. */
   attrs: AttrInput<typeof neighAttrs.defs>;
 }
 

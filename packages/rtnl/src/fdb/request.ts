@@ -9,10 +9,10 @@ import { vlanId } from '../vlan/request.js';
 import { fdbEntry, type FdbEntryOptions } from './entry.js';
 import { AF_BRIDGE } from './schema.js';
 
-/** What {@link fdbRequest} can do. */
+/** What {@link fdbRequest} can do: `add`/`append`/`replace` (`RTM_NEWNEIGH`), `del` (`RTM_DELNEIGH`), `dump` (`RTM_GETNEIGH`), all of family `AF_BRIDGE`. */
 export type FdbCommand = 'add' | 'append' | 'replace' | 'del' | 'dump';
 
-/** Which table an entry goes into, and how it behaves: `self`, `master`, `sticky`, `externLearn`. */
+/** Which table an entry goes into, and how it behaves: `self` (`NTF_SELF`), `master` (`NTF_MASTER`), `sticky` (`NTF_STICKY`), `externLearn` (`NTF_EXT_LEARNED`). */
 export type FdbFlag = 'self' | 'master' | 'sticky' | 'externLearn';
 
 /**
@@ -59,7 +59,9 @@ export interface FdbSpec {
 
 /** Filters the kernel applies to an FDB dump: the port or VXLAN device (`ndm_ifindex`), the bridge (`NDA_MASTER`). */
 export interface FdbDumpSpec {
+  /** Only entries of this port or VXLAN device (`ndm_ifindex`). */
   index?: number;
+  /** Only entries of the ports of this bridge (`NDA_MASTER`). */
   master?: number;
 }
 

@@ -66,16 +66,24 @@ function macText(b: Uint8Array): string {
 
 /** The `fc` module as handed to `info.arbitrary` (kept structural so schemas do not import fast-check). */
 export interface FastCheck {
+  /** fast-check's `fc.constant`: always `v`. */
   constant<T>(v: T): ArbitraryLike<T>;
+  /** fast-check's `fc.integer`: an integer from `min` to `max`. */
   integer(c: { min: number; max: number }): ArbitraryLike<number>;
+  /** fast-check's `fc.uint8Array`: bytes, of a length within the bounds. */
   uint8Array(c: { minLength?: number; maxLength?: number }): ArbitraryLike<Uint8Array>;
+  /** fast-check's `fc.oneof`: a value of one of `arbs`. */
   oneof<T>(...arbs: ArbitraryLike<T>[]): ArbitraryLike<T>;
+  /** fast-check's `fc.record`: an object with a value from each arbitrary of `model`. */
   record<T>(model: { [K in keyof T]: ArbitraryLike<T[K]> }, c?: { requiredKeys: never[] }): ArbitraryLike<T>;
+  /** fast-check's `fc.string`: a string, of a length within the bounds. */
   string(c: { minLength?: number; maxLength?: number }): ArbitraryLike<string>;
 }
 /** The part of a fast-check `Arbitrary` the schema generators use. */
 export interface ArbitraryLike<T> {
+  /** The values of this arbitrary, passed through `f`. */
   map<U>(f: (v: T) => U): ArbitraryLike<U>;
+  /** The values of this arbitrary for which `f` holds. */
   filter(f: (v: T) => boolean): ArbitraryLike<T>;
 }
 

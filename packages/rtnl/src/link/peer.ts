@@ -6,20 +6,25 @@
 import { align4, type AttrSet, type Codec, type Json, type Scope, type StructCodec, type StructInput, type StructValue } from '@nlkit/core';
 import { ifinfomsg, type FastCheck } from './common.js';
 
+/** The field declarations of `struct ifinfomsg`. @inline */
 type IfinfomsgSpec = typeof ifinfomsg extends StructCodec<infer F> ? F : never;
-/** The decoded `ifinfomsg` header fields. */
+/** The decoded `struct ifinfomsg` header fields (`ifi_family`, `ifi_type`, `ifi_index`, `ifi_flags`, `ifi_change`). */
 export type IfinfomsgValue = StructValue<IfinfomsgSpec>;
-/** What encode accepts for an `ifinfomsg` header. */
+/** What encode accepts for a `struct ifinfomsg` header (every field optional, zero by default). */
 export type IfinfomsgInput = StructInput<IfinfomsgSpec>;
 
-/** A peer device: its header and its link attributes. */
+/** A peer device (`VETH_INFO_PEER`, `VXCAN_INFO_PEER`, `IFLA_NETKIT_PEER_INFO`): its header and its link attributes. */
 export interface LinkPeerValue<A> {
+  /** The peer's `struct ifinfomsg`. */
   header: IfinfomsgValue;
+  /** The peer's `IFLA_*` attributes. */
   attrs: A;
 }
-/** What encode accepts for a peer device (a missing header is all zeros). */
+/** What encode accepts for a peer device (`VETH_INFO_PEER`, ...; a missing header is all zeros). */
 export interface LinkPeerInput<I> {
+  /** The peer's `struct ifinfomsg`; all zeros when left out. */
   header?: IfinfomsgInput;
+  /** The peer's `IFLA_*` attributes (`IFLA_IFNAME`, ...). */
   attrs?: I;
 }
 

@@ -11,7 +11,7 @@ import type { Rtnl } from '../family.js';
 import type { LinkAttrInput, linkDataKinds, linkinfoAttrs } from './schema.js';
 import type { linkSlaveDataKinds } from './kinds/index.js';
 
-/** What {@link linkRequest} can do. */
+/** What {@link linkRequest} can do: `add`/`set` (`RTM_NEWLINK`), `del` (`RTM_DELLINK`), `get`/`dump` (`RTM_GETLINK`), `property_add`/`property_del` (`RTM_NEWLINKPROP`/`RTM_DELLINKPROP`). */
 export type LinkCommand = 'add' | 'set' | 'del' | 'get' | 'dump' | 'property_add' | 'property_del';
 
 /** The kinds whose `IFLA_INFO_DATA` is known (`veth`, `bridge`, `vxlan`, `macvlan`, ...). */
@@ -23,7 +23,7 @@ export type LinkKindData<K extends string> = K extends LinkKind ? Input<(typeof 
 /** The masters whose port options (`IFLA_INFO_SLAVE_DATA`) are known: `bridge`, `bond`, `vrf`. */
 export type LinkSlaveKind = keyof typeof linkSlaveDataKinds;
 
-/** Port options for a master of kind `K` (`{ cost: 5 }` for a bridge port). */
+/** Port options (`IFLA_INFO_SLAVE_DATA`) for a master of kind `K` (`{ cost: 5 }` for a bridge port, `IFLA_BRPORT_COST`). */
 export type LinkSlaveData<K extends LinkSlaveKind> = Input<(typeof linkSlaveDataKinds)[K]>;
 
 /**
@@ -32,18 +32,32 @@ export type LinkSlaveData<K extends LinkSlaveKind> = Input<(typeof linkSlaveData
  * NAME` sends after opening `/run/netns/NAME`) or a process's pid
  * (`IFLA_NET_NS_PID`).
  */
-export type LinkNetns = { fd: number } | { pid: number };
+export type LinkNetns =
+  | {
+      /** An open file descriptor of a namespace (`IFLA_NET_NS_FD`). */
+      fd: number;
+    }
+  | {
+      /** A process whose namespace it is (`IFLA_NET_NS_PID`). */
+      pid: number;
+    };
 
 /** `IFF_*` device flags a spec may set or clear. */
 const IFF = { up: 0x1, noarp: 0x80, promisc: 0x100, allmulti: 0x200, multicast: 0x1000 } as const;
 
-/** The peer of a `veth`/`vxcan`/`netkit` pair: its name, or its name and other attributes. */
+/** The peer of a `veth`/`vxcan`/`netkit` pair (`VETH_INFO_PEER`, `VXCAN_INFO_PEER`, `IFLA_NETKIT_PEER_INFO`): its name, or its name and other attributes. */
 export interface LinkPeerSpec {
+  /** The peer's name (`IFLA_IFNAME`). */
   ifname?: string;
+  /** The peer's MAC address (`IFLA_ADDRESS`). */
   address?: string;
+  /** The peer's MTU (`IFLA_MTU`). */
   mtu?: number;
+  /** The peer's transmit queue length (`IFLA_TXQLEN`). */
   txqlen?: number;
+  /** The peer's number of transmit queues (`IFLA_NUM_TX_QUEUES`). */
   numTxQueues?: number;
+  /** The peer's number of receive queues (`IFLA_NUM_RX_QUEUES`). */
   numRxQueues?: number;
   /** Create the peer directly in another namespace. */
   netns?: LinkNetns;
@@ -127,7 +141,9 @@ export interface LinkSpec<K extends string = string> {
 export interface LinkDumpSpec {
   /** `ifi_family`: `AF_UNSPEC` (0, the default), or `AF_BRIDGE` (7) for bridge ports' `IFLA_PROTINFO`/`IFLA_AF_SPEC`. */
   family?: number;
+  /** Only the ports of this master device (`IFLA_MASTER`). */
   master?: number;
+  /** Only devices of this kind (`IFLA_LINKINFO` with `IFLA_INFO_KIND`), as `'bridge'`. */
   kind?: string;
   /** `IFLA_EXT_MASK` (`RTEXT_FILTER_*`), e.g. `['skipStats']` to leave counters out, `['vf']` to get SR-IOV VFs. */
   extMask?: NonNullable<LinkAttrInput['extMask']>;
@@ -155,6 +171,7 @@ function putLinkinfo(attrs: LinkAttrInput, info: LinkinfoInput): void {
   attrs.linkinfo = info as unknown as LinkAttrInput['linkinfo'];
 }
 
+/** The messages a link request can be. @inline */
 type LinkMessages = 'RTM_NEWLINK' | 'RTM_DELLINK' | 'RTM_GETLINK' | 'RTM_NEWLINKPROP' | 'RTM_DELLINKPROP';
 
 /**

@@ -200,11 +200,15 @@ type LinkAttrDefs = typeof linkAttrs extends AttrSet<infer D> ? D : never;
 
 /** A peer device (`VETH_INFO_PEER`, `VXCAN_INFO_PEER`, `IFLA_NETKIT_PEER_INFO`) as decoded. */
 export interface LinkPeer {
+  /** The peer's `struct ifinfomsg`. */
   header: IfinfomsgValue;
+  /** The peer's `IFLA_*` attributes. */
   attrs: LinkAttrValues;
 }
 /** A peer device as encode takes it (a missing header is all zeros). */
 export interface LinkPeerInputOf {
+  /** The peer's `struct ifinfomsg`; all zeros when left out. */
   header?: IfinfomsgInput;
+  /** The peer's `IFLA_*` attributes (`IFLA_IFNAME`, ...). */
   attrs?: LinkAttrInput;
 }

@@ -20,9 +20,13 @@ const BR_MDB_ENTRY_SIZE = 28;
 
 /** `struct br_mdb_entry` (`<linux/if_bridge.h>`): one port's membership of a group. */
 export interface BrMdbEntry {
+  /** `ifindex`: the port that is a member. */
   ifindex: number;
+  /** `state`: `temporary` (`MDB_TEMPORARY`) or `permanent` (`MDB_PERMANENT`), or the number. */
   state: keyof typeof mdbStates | number;
+  /** `flags`: `MDB_FLAGS_*` names (numbers for bits without one). */
   flags: Array<keyof typeof mdbFlags | number>;
+  /** `vid`: the VLAN, or 0. */
   vid: number;
   /** The group: IPv4 or IPv6 text by `proto`, a MAC address for L2 entries (`proto` 0). */
   addr: string;
@@ -30,7 +34,7 @@ export interface BrMdbEntry {
   proto: number;
 }
 
-/** What encode takes: `proto` defaults to what `addr` looks like; the rest to zero. */
+/** What encode takes for a `struct br_mdb_entry`: `proto` defaults to what `addr` looks like; the rest to zero. */
 export type BrMdbEntryInput = Partial<BrMdbEntry> & Pick<BrMdbEntry, 'addr'>;
 
 function protoOf(v: BrMdbEntryInput): number {
@@ -121,10 +125,16 @@ export const brMdbEntry: Codec<BrMdbEntry, BrMdbEntryInput> = {
   json: (v) => ({ ifindex: v.ifindex, state: v.state, flags: v.flags, vid: v.vid, addr: v.addr, proto: v.proto }),
 };
 
-/** A fixed-size head followed by attributes, decoded as the head's fields plus `attrs`. */
-export type Headed<H, D extends Record<string, any>> = H & { attrs: AttrValues<D> };
+/** A fixed-size head followed by attributes (`MDBA_MDB_ENTRY_INFO`, `MDBA_ROUTER_PORT`), decoded as the head's fields plus `attrs`. */
+export type Headed<H, D extends Record<string, any>> = H & {
+  /** The attributes after the head (`MDBA_MDB_EATTR_*`, `MDBA_ROUTER_PATTR_*`). */
+  attrs: AttrValues<D>;
+};
 /** What encode takes for {@link Headed}. */
-export type HeadedInput<H, D extends Record<string, any>> = H & { attrs?: AttrInput<D> };
+export type HeadedInput<H, D extends Record<string, any>> = H & {
+  /** The attributes after the head (`MDBA_MDB_EATTR_*`, `MDBA_ROUTER_PATTR_*`). */
+  attrs?: AttrInput<D>;
+};
 
 /**
  * A payload that is a fixed-size C value followed by attributes

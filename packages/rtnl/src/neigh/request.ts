@@ -14,7 +14,7 @@ import { routeProtocols } from '../route/schema.js';
 import type { RouteProtocol } from '../route/request.js';
 import { neighExtFlags, neighFlags, neighStates } from './schema.js';
 
-/** What {@link neighRequest} can do. */
+/** What {@link neighRequest} can do: `add`/`replace`/`change` (`RTM_NEWNEIGH`), `del` (`RTM_DELNEIGH`), `get`/`dump` (`RTM_GETNEIGH`). */
 export type NeighCommand = 'add' | 'replace' | 'change' | 'del' | 'get' | 'dump';
 
 /** `NUD_*` names (`ndm_state`), and `none` (0). */
@@ -57,9 +57,13 @@ export interface NeighSpec {
  * (`NTF_PROXY`: only those, as `ip neigh show proxy`).
  */
 export interface NeighDumpSpec {
+  /** Only entries of this family (`ndm_family`). */
   family?: IpFamily;
+  /** Only entries on this device (`NDA_IFINDEX`). */
   index?: number;
+  /** Only entries on the devices of this master, a bridge or VRF (`NDA_MASTER`). */
   master?: number;
+  /** Only proxy entries (`NTF_PROXY` in `ndm_flags`), as `ip neigh show proxy`. */
   proxy?: boolean;
 }
 

@@ -32,7 +32,7 @@ export function groupWeight(g: NexthopGrp): number {
   return ((g.weightHigh << 8) | g.weight) + 1;
 }
 
-/** A group member `{ id, weight, weightHigh }` for a weight of 1 to 65536. */
+/** A group member (`struct nexthop_grp`) `{ id, weight, weightHigh }` for a weight of 1 to 65536. */
 export function groupMember(id: number, weight = 1): NexthopGrp {
   if (!Number.isInteger(weight) || weight < 1 || weight > 0x10000) encodeFail(`nexthop group weight expects an integer in 1..65536, got ${describe(weight)}`);
   return { id, weight: (weight - 1) & 0xff, weightHigh: (weight - 1) >> 8 };

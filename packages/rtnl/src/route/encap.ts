@@ -106,14 +106,17 @@ export const ilaAttrs = attrs('ILA_ATTR_', {
 
 /** `struct ipv6_sr_hdr` (`<linux/seg6.h>`): an IPv6 segment routing header. */
 export interface Ipv6SrHdr {
+  /** `nexthdr`: the protocol of the header that follows. */
   nexthdr: number;
   /** Routing type (4 for SRH). */
   type: number;
+  /** `segments_left`: how many segments remain to be visited. */
   segmentsLeft: number;
   /** `first_segment`: index of the last entry of `segments` (their number less one). */
   firstSegment: number;
   /** `SR6_FLAG1_*`. */
   flags: number;
+  /** `tag`: a tag for the packets of a class or group. */
   tag: number;
   /** The segment list as the header holds it (the last segment of the path first). */
   segments: string[];
@@ -121,7 +124,7 @@ export interface Ipv6SrHdr {
   tlvs: Uint8Array;
 }
 
-/** What encode takes for {@link Ipv6SrHdr}: `firstSegment` defaults to the number of segments less one, the rest to 0. */
+/** What encode takes for {@link Ipv6SrHdr} (`struct ipv6_sr_hdr`): `hdrlen` is computed, `firstSegment` defaults to the number of segments less one, the rest to 0. */
 export type Ipv6SrHdrInput = Partial<Omit<Ipv6SrHdr, 'segments'>> & Pick<Ipv6SrHdr, 'segments'>;
 
 function srhSize(v: Ipv6SrHdrInput): number {
@@ -210,12 +213,19 @@ const seg6Mode = enumOf(s32, seg6Modes);
 
 /** `struct seg6_iptunnel_encap` (`SEG6_IPTUNNEL_SRH`): an `int` mode and the segment routing header. */
 export interface Seg6IptunnelEncap {
+  /** `mode`: `SEG6_IPTUN_MODE_*`, by name ({@link seg6Modes}) or number. */
   mode: keyof typeof seg6Modes | number;
+  /** `srh`: the segment routing header to insert or encapsulate with. */
   srh: Ipv6SrHdr;
 }
 
 /** `SEG6_IPTUNNEL_SRH`: `struct seg6_iptunnel_encap`. */
-export const seg6IptunnelEncap: Codec<Seg6IptunnelEncap, { mode: Seg6IptunnelEncap['mode']; srh: Ipv6SrHdrInput }> = {
+export const seg6IptunnelEncap: Codec<Seg6IptunnelEncap, {
+  /** As {@link Seg6IptunnelEncap.mode}. */
+  mode: Seg6IptunnelEncap['mode'];
+  /** As {@link Seg6IptunnelEncap.srh}; lengths and `first_segment` are computed. */
+  srh: Ipv6SrHdrInput;
+}> = {
   kind: 'custom',
   info: {
     doc: 'struct seg6_iptunnel_encap',
@@ -327,7 +337,7 @@ export const lwtXfrmAttrs = attrs('LWT_XFRM_', {
   link: { nla: 2, codec: u32 },
 }, { name: 'lwt-xfrm-attrs' });
 
-/** The attribute set of each encapsulation, by its `encapType` name. */
+/** The attribute set of each lightweight tunnel encapsulation (`RTA_ENCAP`), by its `encapType` name (`LWTUNNEL_ENCAP_MPLS` is `mpls`, ...). */
 export const encapCases = {
   mpls: nest(mplsIptunnelAttrs),
   ip: nest(lwtIpAttrs),

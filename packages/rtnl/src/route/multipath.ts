@@ -27,6 +27,7 @@ export const rtnexthopAttrs = attrs('RTA_', {
   encap: { nla: 22, codec: lwtEncap },
 }, { name: 'rta-nexthop-attrs' });
 
+/** The attribute declarations of a path (`RTA_*` inside `struct rtnexthop`). @inline */
 type NexthopDefs = typeof rtnexthopAttrs.defs;
 
 /** One path of a multipath route: `struct rtnexthop` and its attributes. */
@@ -41,11 +42,15 @@ export interface NextHop {
   attrs: AttrValues<NexthopDefs>;
 }
 
-/** What encode takes for a {@link NextHop}: everything optional (zero, no attributes). */
+/** What encode takes for a {@link NextHop} (`struct rtnexthop` and its attributes): everything optional (zero, no attributes). */
 export interface NextHopInput {
+  /** `rtnh_flags` (`RTNH_F_*`), by name or number. */
   flags?: Array<keyof typeof nexthopFlags | number>;
+  /** `rtnh_hops`: the weight less one for unicast routes; the TTL threshold for multicast. */
   hops?: number;
+  /** `rtnh_ifindex`: the output device. */
   ifindex?: number;
+  /** `RTA_GATEWAY`, `RTA_VIA`, `RTA_NEWDST`, `RTA_ENCAP_TYPE`/`RTA_ENCAP`, `RTA_FLOW`. */
   attrs?: AttrInput<NexthopDefs>;
 }
 

@@ -18,7 +18,7 @@ import { metricsAttrs, routeMsgFlags, routeProtocols, routeScopes, routeTables, 
 /** What {@link routeRequest} can do; the `RTM_NEWROUTE` ones set iproute2's `NLM_F_*` modifiers. */
 export type RouteCommand = 'add' | 'replace' | 'change' | 'append' | 'prepend' | 'del' | 'get' | 'dump';
 
-/** A routing table: an id (1..2^32-1), or `main`, `local` or `default`. */
+/** A routing table (`rtm_table`, or `RTA_TABLE` above 255): an id (1..2^32-1), or `main` (`RT_TABLE_MAIN`), `local` (`RT_TABLE_LOCAL`) or `default` (`RT_TABLE_DEFAULT`). */
 export type RouteTable = number | 'main' | 'local' | 'default';
 
 /** `RTN_*` names (`rtm_type`). */
@@ -36,7 +36,12 @@ export type RouteMetrics = AttrInput<typeof metricsAttrs.defs>;
  * type and that type's attributes, e.g. `{ type: 'mpls', dst: [100, 200] }`
  * for `encap mpls 100/200`.
  */
-export type EncapSpec = { [K in keyof typeof encapCases]: { type: K } & Input<(typeof encapCases)[K]> }[keyof typeof encapCases];
+export type EncapSpec = {
+  [K in keyof typeof encapCases]: {
+    /** `RTA_ENCAP_TYPE`: `LWTUNNEL_ENCAP_*` by name, as `'mpls'`, `'seg6'`, `'ip'`. */
+    type: K;
+  } & Input<(typeof encapCases)[K]>;
+}[keyof typeof encapCases];
 
 /** One path of a multipath route (`RTA_MULTIPATH`'s `struct rtnexthop`), as `nexthop via GW dev DEV weight W`. */
 export interface NextHopSpec {
@@ -141,7 +146,7 @@ const RTM_F_LOOKUP_TABLE = routeMsgFlags.lookupTable;
 type RouteHeader = NonNullable<InputOf<Rtnl, 'RTM_NEWROUTE'>['header']>;
 type RouteAttrs = NonNullable<InputOf<Rtnl, 'RTM_NEWROUTE'>['attrs']>;
 
-/** The table id of a {@link RouteTable}. */
+/** The table id of a {@link RouteTable} (`RT_TABLE_MAIN` = 254, `RT_TABLE_LOCAL` = 255, `RT_TABLE_DEFAULT` = 253), or a `SpecError` naming the field. */
 export function tableId(table: unknown, path: string[]): number {
   return namedNumber(table, { main: routeTables.main, local: routeTables.local, default: routeTables.default }, 0xffffffff, path);
 }

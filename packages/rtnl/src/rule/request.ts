@@ -12,7 +12,7 @@ import { tableId, type RouteProtocol, type RouteTable } from '../route/request.j
 import { routeProtocols, routeTables } from '../route/schema.js';
 import { ruleActions, ruleFlags } from './schema.js';
 
-/** What {@link ruleRequest} can do. */
+/** What {@link ruleRequest} can do: `add` (`RTM_NEWRULE`), `del` (`RTM_DELRULE`), `dump` (`RTM_GETRULE`). */
 export type RuleCommand = 'add' | 'del' | 'dump';
 
 /** `FR_ACT_*` names (`fib_rule_hdr.action`); `to_tbl` is `toTbl`, as `ip rule` names it. */
@@ -21,7 +21,7 @@ export type RuleAction = keyof typeof ruleActions | 'to_tbl';
 /** IP protocols `ipproto` knows by name (`/etc/protocols`); any number works too. */
 const IP_PROTOCOLS = { icmp: 1, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, icmpv6: 58, sctp: 132 } as const;
 
-/** A port, or an inclusive range `[first, last]`. */
+/** A port, or an inclusive range `[first, last]` (`struct fib_rule_port_range`, for `FRA_SPORT_RANGE`/`FRA_DPORT_RANGE`). */
 export type PortRange = number | readonly [number, number];
 
 /**
@@ -58,7 +58,12 @@ export interface RuleSpec {
   /** `goto` (`FRA_GOTO`): the priority of the rule to jump to. */
   goto?: number;
   /** `uidrange` (`FRA_UID_RANGE`): inclusive. */
-  uidrange?: { start: number; end: number } | readonly [number, number];
+  uidrange?: {
+    /** The first uid (`struct fib_rule_uid_range`'s `start`). */
+    start: number;
+    /** The last uid, included (`end`). */
+    end: number;
+  } | readonly [number, number];
   /** `ipproto` (`FRA_IP_PROTO`): `tcp`, `udp`, ... or a number. */
   ipproto?: keyof typeof IP_PROTOCOLS | number;
   /** `sport` (`FRA_SPORT_RANGE`). */

@@ -9,7 +9,7 @@ import { SpecError, checkSpec, ifindexField, intField, type RtnlRequest } from '
 import type { Rtnl } from '../family.js';
 import { AF } from '../link/common.js';
 
-/** What {@link vlanRequest} can do. */
+/** What {@link vlanRequest} can do: `add` (`RTM_SETLINK`), `del` (`RTM_DELLINK`), `dump` (`RTM_GETLINK`), all of family `AF_BRIDGE`. */
 export type VlanCommand = 'add' | 'del' | 'dump';
 
 /**
@@ -40,13 +40,14 @@ export interface VlanSpec {
 
 /** A bridge VLAN dump: compressed into ranges (`RTEXT_FILTER_BRVLAN_COMPRESSED`) or one entry per VLAN. */
 export interface VlanDumpSpec {
+  /** Ask for ranges (`RTEXT_FILTER_BRVLAN_COMPRESSED`) rather than one entry per VLAN (`RTEXT_FILTER_BRVLAN`). */
   compressed?: boolean;
 }
 
 type LinkHeader = NonNullable<InputOf<Rtnl, 'RTM_SETLINK'>['header']>;
 type VlanInfo = { flags: ('pvid' | 'untagged' | 'rangeBegin' | 'rangeEnd')[]; vid: number };
 
-/** A VLAN id usable on a bridge: 1..4094. */
+/** A VLAN id usable on a bridge (`struct bridge_vlan_info`'s `vid`): 1..4094, or a `SpecError` naming the field. */
 export function vlanId(value: unknown, path: string[]): number {
   return intField(value, 1, 4094, path);
 }
