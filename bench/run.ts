@@ -15,7 +15,7 @@
  *   BENCH_ADDS=n                routes added per run in the write benchmark (default 10000)
  *   BENCH_PER_DATAGRAM=n        requests per datagram of the batched adds (default 64)
  *   BENCH_PYROUTE2_MAX=n        largest N pyroute2 is run at (default 100000)
- *   BENCH_SUITES=dump,write,codec,peers   which suites run (default all)
+ *   BENCH_SUITES=dump,write,codec,peers,ndb   which suites run (default all)
  *
  * Every case runs in a child process of its own inside the namespace (`ip
  * netns exec`), so that each has a fresh heap and JIT state and its own
@@ -70,7 +70,7 @@ const config = {
   pyroute2Max: envInt('BENCH_PYROUTE2_MAX', 100_000),
   encodeN: quick ? 2000 : 100_000,
   runtime: (flag('runtime') ?? 'bundle') as 'bundle' | 'source',
-  suites: (process.env.BENCH_SUITES ?? 'dump,peers,codec,write').split(','),
+  suites: (process.env.BENCH_SUITES ?? 'dump,peers,codec,write,ndb').split(','),
   out: flag('out') ?? `${BENCH}results`,
 };
 for (const n of config.routes) if (!Number.isInteger(n) || n <= 0 || n > 16_000_000) throw new Error(`bad BENCH_ROUTES entry ${n}`);
@@ -360,6 +360,12 @@ async function main(): Promise<void> {
   }
 
   withRatios(results);
+
+  // -- ndb: memory held per route and link, time to load and to stay in sync --
+  if (want('ndb')) {
+    const { ndbBench } = await import('./ndb.js');
+    results.push(...(await ndbBench({ routes: quick ? 2000 : 100_000, links: quick ? 100 : 1000, runs: quick ? 2 : 5, log })));
+  }
 
   // -- Targets ---------------------------------------------------------------
   for (const r of results) {
