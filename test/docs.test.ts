@@ -26,13 +26,10 @@ function readJsonc(path: string): Record<string, unknown> {
 
 /**
  * Workspace packages that are not in the API site yet, each with the reason.
- * Remove a package from here when it is added to typedoc.json.
+ * Remove a package from here when it is added to typedoc.json. (Empty: every
+ * package is in; `cli` with its library entry, its bin stays out.)
  */
-const NOT_YET_DOCUMENTED: Record<string, string> = {
-  batch: 'being written; add it once its exports are documented',
-  cli: 'being written (an application; its library part, if any, goes in)',
-  ndb: 'being written; add it once its exports are documented',
-};
+const NOT_YET_DOCUMENTED: Record<string, string> = {};
 
 describe('API documentation', () => {
   const out = mkdtempSync(join(tmpdir(), 'nlkit-api-'));
@@ -63,7 +60,7 @@ describe('API documentation', () => {
 
     // One module per package, and the guides as documents.
     const modules = readdirSync(join(out, 'modules'));
-    for (const name of ['_nlkit_core', '_nlkit_rtnl', '_nlkit_transport', '_nlkit_live', '_nlkit_pcap', '_nlkit_testing', '_nlkit_client', '_nlkit_tc']) {
+    for (const name of ['_nlkit_core', '_nlkit_rtnl', '_nlkit_transport', '_nlkit_live', '_nlkit_pcap', '_nlkit_testing', '_nlkit_client', '_nlkit_tc', '_nlkit_batch', '_nlkit_ndb', '_nlkit_cli']) {
       expect(modules.some((m) => m.startsWith(name)), name).toBe(true);
     }
     expect(readdirSync(join(out, 'documents')).length).toBeGreaterThanOrEqual(7);

@@ -40,8 +40,11 @@ export interface ApplyProgress {
   readonly sent: number;
   /** Requests whose outcome is known (answered, or given up as unknown). */
   readonly done: number;
+  /** Requests the kernel acknowledged. */
   readonly ok: number;
+  /** Requests the kernel refused (an `NLMSG_ERROR` with an errno). */
   readonly failed: number;
+  /** Requests whose outcome was given up as unknown. */
   readonly unknown: number;
 }
 
@@ -169,7 +172,14 @@ export class ApplyReport {
   }
 
   /** Every request's outcome, in order (built as iterated). */
-  *[Symbol.iterator](): IterableIterator<{ index: number; outcome: Outcome; error?: NetlinkError }> {
+  *[Symbol.iterator](): IterableIterator<{
+    /** The request's position in the batch. */
+    index: number;
+    /** What became of it. */
+    outcome: Outcome;
+    /** The kernel's refusal, for a failed request. */
+    error?: NetlinkError;
+  }> {
     for (let i = 0; i < this.total; i++) {
       const error = this.#errors.get(i);
       yield error ? { index: i, outcome: 'failed', error } : { index: i, outcome: NAMES[this.#status[i]!]! };

@@ -89,6 +89,7 @@ export interface CaptureOptions {
  * problem in the input.
  */
 export class BatchFormatError extends Error {
+  /** Always `"BatchFormatError"`. */
   override readonly name = 'BatchFormatError';
   /** Byte offset in the input where the problem is. */
   readonly offset: number;
@@ -301,7 +302,12 @@ export class Batch {
   }
 
   /** Where request `index` starts, and where the one after it does (or the end): what a sender slices. */
-  span(index: number): { start: number; end: number } {
+  span(index: number): {
+    /** Byte offset of the request's `nlmsghdr` in the buffer. */
+    start: number;
+    /** Byte offset just past it: the next request's start, or the end. */
+    end: number;
+  } {
     this.#check(index);
     return { start: this.#starts[index]!, end: index + 1 < this.#count ? this.#starts[index + 1]! : this.#end };
   }

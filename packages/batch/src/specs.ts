@@ -39,7 +39,10 @@ export type BatchLinkSpec = WithDevices<LinkSpec, 'index' | 'link' | 'master'>;
 /** An address spec (`ip address`): `index` by index or name. */
 export type BatchAddrSpec = WithDevices<AddrSpec, 'index'>;
 /** A route spec (`ip route`): `oif`, `iif` and each next hop's `oif` by index or name. */
-export type BatchRouteSpec = Omit<WithDevices<RouteSpec, 'oif' | 'iif'>, 'multipath'> & { multipath?: WithDevices<NextHopSpec, 'oif'>[] };
+export type BatchRouteSpec = Omit<WithDevices<RouteSpec, 'oif' | 'iif'>, 'multipath'> & {
+  /** `RTA_MULTIPATH`: the next hops, each `oif` by index or name. */
+  multipath?: WithDevices<NextHopSpec, 'oif'>[];
+};
 /** A rule spec (`ip rule`): devices are names already (`iif`, `oif` are `FRA_IIFNAME`/`FRA_OIFNAME`). */
 export type BatchRuleSpec = RuleSpec;
 /** A neighbour spec (`ip neigh`): `index` by index or name. */
@@ -50,14 +53,32 @@ export type BatchFdbSpec = WithDevices<FdbSpec, 'index' | 'via'>;
 export type BatchVlanSpec = WithDevices<VlanSpec, 'index'>;
 
 /** An action (`tc ... action KIND`); a `mirred` target's `ifindex` may be a name. */
-export type BatchActionSpec = ActionSpec | (Omit<Extract<ActionSpec, { kind: 'mirred' }>, 'ifindex'> & { ifindex: Iface });
+export type BatchActionSpec = ActionSpec | (Omit<Extract<ActionSpec, {
+  /** The mirred action. */
+  kind: 'mirred';
+}>, 'ifindex'> & {
+  /** The target device: its index or name. */
+  ifindex: Iface;
+});
 /** A qdisc spec (`tc qdisc`): `index` by index or name. */
-export type BatchQdiscSpec = QdiscSpec extends infer Q ? (Q extends { index: number } ? WithDevices<Q, 'index'> : never) : never;
+export type BatchQdiscSpec = QdiscSpec extends infer Q ? (Q extends {
+  /** The device (`tcm_ifindex`). */
+  index: number;
+} ? WithDevices<Q, 'index'> : never) : never;
 /** A class spec (`tc class`): `index` by index or name. */
-export type BatchClassSpec = ClassSpec extends infer C ? (C extends { index: number } ? WithDevices<C, 'index'> : never) : never;
+export type BatchClassSpec = ClassSpec extends infer C ? (C extends {
+  /** The device (`tcm_ifindex`). */
+  index: number;
+} ? WithDevices<C, 'index'> : never) : never;
 /** A filter spec (`tc filter`): `index` and `mirred` action targets by index or name. */
 export type BatchFilterSpec = FilterSpec extends infer F
-  ? (F extends { index?: number } ? Omit<WithDevices<F, 'index'>, 'actions'> & { actions?: readonly BatchActionSpec[] } : never)
+  ? (F extends {
+    /** The device (`tcm_ifindex`); omitted with a shared block. */
+    index?: number;
+  } ? Omit<WithDevices<F, 'index'>, 'actions'> & {
+    /** Actions to attach, in order; mirred targets by index or name. */
+    actions?: readonly BatchActionSpec[];
+  } : never)
   : never;
 /** A chain spec (`tc chain`): `index` by index or name. */
 export type BatchChainSpec = WithDevices<ChainSpec, 'index'>;
@@ -86,7 +107,9 @@ export const BATCH_COMMANDS: Readonly<Record<BatchObject, readonly string[]>> = 
 
 /** One message ready to encode, with the label errors name it by. */
 export interface BuiltRequest {
+  /** The message, as `encodeMessage` takes it. */
   readonly message: AnyInput<import('@nlkit/core').Family<RouteMessages>>;
+  /** The label errors name the request by (the first element of a `SpecError` path). */
   readonly operation: string;
 }
 

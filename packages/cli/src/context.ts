@@ -31,6 +31,7 @@ export interface OpenOptions {
 
 /** The state of one run of `nlkit`. */
 export interface Context {
+  /** Where output goes and input comes from. */
   readonly io: Io;
   /** `-n/--netns`: the namespace to work in. */
   readonly netns: string | undefined;

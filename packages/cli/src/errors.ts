@@ -33,7 +33,9 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** A failure the CLI reports as it is: its message goes to stderr after `nlkit: `, and the process exits with `code`. */
 export class CliError extends Error {
+  /** Always `"CliError"`. */
   override readonly name = 'CliError';
+  /** The exit status (an {@link EXIT} value). */
   readonly code: ExitCode;
   /** Printed on a second line (a hint: `try 'nlkit route --help'`). */
   readonly hint: string | undefined;
@@ -78,7 +80,14 @@ export function specMessage(e: NlEncodeError): string {
  * encode errors exit 2; decode errors exit 3; system errors exit 4 for
  * permissions and 5 otherwise.
  */
-export function describeError(e: unknown): { code: ExitCode; message: string; hint?: string } {
+export function describeError(e: unknown): {
+  /** The exit status. */
+  code: ExitCode;
+  /** The message to print. */
+  message: string;
+  /** A second line to print, when there is one. */
+  hint?: string;
+} {
   if (e instanceof CliError) return { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
   if (e instanceof NetlinkError) {
     const permission = e.errno === EPERM || e.errno === EACCES;

@@ -6,7 +6,10 @@
 import type { Io } from './context.js';
 
 /** An {@link Io} over `process.stdout`/`stderr`/`stdin`, with `drain()` to wait for queued output. */
-export function processIo(): Io & { drain(): Promise<void> } {
+export function processIo(): Io & {
+  /** Resolves when the output queued so far has been written. */
+  drain(): Promise<void>;
+} {
   let broken = false;
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') {

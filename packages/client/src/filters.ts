@@ -29,7 +29,9 @@ export type Filter<F, M> = F | ((m: M) => boolean);
 
 /** Link fields to match. `master` and `kind` filter in the kernel. */
 export interface LinkFilter {
+  /** `ifi_index`. */
   index?: number;
+  /** `IFLA_IFNAME`. */
   ifname?: string;
   /** `IFLA_INFO_KIND`: `veth`, `bridge`, ... */
   kind?: string;
@@ -37,6 +39,7 @@ export interface LinkFilter {
   master?: Iface;
   /** `IFLA_ADDRESS`, in any case. */
   address?: string;
+  /** `IFLA_MTU`. */
   mtu?: number;
   /** Administrative state: `IFF_UP` in `ifi_flags`. */
   state?: 'up' | 'down';
@@ -48,24 +51,33 @@ export interface LinkFilter {
 
 /** Address fields to match. `index` and `family` filter in the kernel. */
 export interface AddrFilter {
+  /** The device (`ifa_index`). */
   index?: Iface;
+  /** `ifa_family`. */
   family?: IpFamily;
   /** `IFA_LOCAL` or `IFA_ADDRESS`; with a `/len`, the prefix length too. */
   address?: string;
   /** `IFA_LOCAL`. */
   local?: string;
+  /** `ifa_prefixlen`. */
   prefixlen?: number;
+  /** `IFA_LABEL`. */
   label?: string;
+  /** `ifa_scope`: a name (`host`, `link`, `global`, ...) or its number. */
   scope?: RouteScope | number;
 }
 
 /** Route fields to match. `family`, `table`, `oif`, `protocol` and `type` filter in the kernel. */
 export interface RouteFilter {
+  /** `rtm_family`. */
   family?: IpFamily;
+  /** The table (`RTA_TABLE`, else `rtm_table`): a name (`main`, `local`) or an id. */
   table?: RouteTable;
   /** The output device, of the route or of one of its next hops. */
   oif?: Iface;
+  /** `rtm_protocol` (`RTPROT_*`): a name (`kernel`, `boot`, `static`, ...) or its number. */
   protocol?: RouteProtocol | number;
+  /** `rtm_type` (`RTN_*`): a name (`unicast`, `local`, `blackhole`, ...) or its number. */
   type?: RouteType | number;
   /** `'default'` or a prefix (`'10.0.0.0/24'`; a bare address is a host prefix). */
   dst?: string;
@@ -73,33 +85,47 @@ export interface RouteFilter {
   gateway?: string;
   /** `RTA_PRIORITY` (the metric). */
   priority?: number;
+  /** `rtm_scope` (`RT_SCOPE_*`): a name or its number. */
   scope?: RouteScope | number;
+  /** `RTA_PREFSRC`: the preferred source address. */
   prefsrc?: string;
 }
 
 /** Rule fields to match. `family` filters in the kernel. */
 export interface RuleFilter {
+  /** `fib_rule_hdr.family`. */
   family?: IpFamily;
+  /** `FRA_PRIORITY` (0 when absent). */
   priority?: number;
+  /** The table (`FRA_TABLE`, else `fib_rule_hdr.table`): a name or an id. */
   table?: RouteTable;
+  /** `fib_rule_hdr.action` (`FR_ACT_*`): a name (`to_tbl`, `blackhole`, ...) or its number. */
   action?: RuleAction | number;
   /** `'all'` or a prefix. */
   src?: string;
   /** `'all'` or a prefix. */
   dst?: string;
+  /** `FRA_IIFNAME`: the input device's name. */
   iif?: string;
+  /** `FRA_OIFNAME`: the output device's name. */
   oif?: string;
+  /** `FRA_FWMARK`. */
   fwmark?: number;
 }
 
 /** Neighbour fields to match. `family`, `index`, `master` and `proxy` filter in the kernel. */
 export interface NeighFilter {
+  /** `ndm_family`. */
   family?: IpFamily;
+  /** The device (`ndm_ifindex`). */
   index?: Iface;
+  /** `NDA_MASTER`: the master device (a bridge, a VRF). */
   master?: Iface;
   /** Proxy entries only (`NTF_PROXY`). */
   proxy?: boolean;
+  /** `NDA_DST`: the neighbour's address. */
   dst?: string;
+  /** `NDA_LLADDR`, in any case. */
   lladdr?: string;
   /** Entries with this `NUD_*` state bit (`'none'`: no bit). */
   state?: NeighState;
@@ -111,15 +137,19 @@ export interface FdbFilter {
   index?: Iface;
   /** The bridge. */
   master?: Iface;
+  /** `NDA_LLADDR`: the MAC address, in any case. */
   lladdr?: string;
+  /** `NDA_VLAN`: the VLAN id. */
   vlan?: number;
   /** A VXLAN remote. */
   dst?: string;
+  /** `NDA_VNI`: the VXLAN network identifier. */
   vni?: number;
 }
 
 /** Bridge-port VLAN filter: one device. */
 export interface VlanFilter {
+  /** The bridge port (`ifi_index`). */
   index?: Iface;
 }
 
@@ -195,7 +225,9 @@ const addrMatchers: Matchers<Address, AddrFilter> = {
 
 /** One VLAN of a bridge port (`struct bridge_vlan_info`): its id and `BRIDGE_VLAN_INFO_*` flags (`pvid`, `untagged`, `rangeBegin`, ...). */
 export interface BridgeVlan {
+  /** `vid`: the VLAN id. */
   vid: number;
+  /** `flags`: the `BRIDGE_VLAN_INFO_*` bits by name, unnamed bits as numbers. */
   flags: (string | number)[];
 }
 

@@ -38,7 +38,10 @@ export interface IPRouteOptions {
 /** Options of {@link IPRoute.open}. */
 export interface OpenOptions extends IPRouteOptions {
   /** The network namespace to work in: a name from `ip netns` (`/run/netns/NAME`), a path, or `{ pid }`. Default: the process's own. */
-  netns?: string | { pid: number };
+  netns?: string | {
+    /** A process whose network namespace to use (`/proc/PID/ns/net`). */
+    pid: number;
+  };
 }
 
 /** Replaces the device fields `K` of a builder spec (indices) by {@link Iface}s (indices or names). */
@@ -46,13 +49,21 @@ export type Named<T, K extends keyof T> = { [P in keyof T]: P extends K ? (Exclu
 
 /** A link spec for {@link IPRoute.link}: devices by index or name, `netns` also by namespace name. */
 export type LinkSpecIn<K extends string = string> = Omit<Named<LinkSpec<K>, 'index' | 'link' | 'master'>, 'netns' | 'peer'> & {
+  /** Move the device to (or create it in) a namespace: a name from `ip netns`, or a {@link LinkNetns}. */
   netns?: string | LinkNetns;
-  peer?: string | (Omit<Exclude<LinkSpec['peer'], string | undefined>, 'netns'> & { netns?: string | LinkNetns });
+  /** The other end of a `veth`, `vxcan` or `netkit` pair: its name, or its name and other attributes. */
+  peer?: string | (Omit<Exclude<LinkSpec['peer'], string | undefined>, 'netns'> & {
+    /** Create the peer directly in a namespace: a name from `ip netns`, or a {@link LinkNetns}. */
+    netns?: string | LinkNetns;
+  });
 };
 /** An address spec for {@link IPRoute.addr}. */
 export type AddrSpecIn = Named<AddrSpec, 'index'>;
 /** A route spec for {@link IPRoute.route}. */
-export type RouteSpecIn = Omit<Named<RouteSpec, 'oif' | 'iif'>, 'multipath'> & { multipath?: Named<NextHopSpec, 'oif'>[] };
+export type RouteSpecIn = Omit<Named<RouteSpec, 'oif' | 'iif'>, 'multipath'> & {
+  /** `RTA_MULTIPATH`: the next hops of a multipath route, each device by index or name. */
+  multipath?: Named<NextHopSpec, 'oif'>[];
+};
 /** A neighbour spec for {@link IPRoute.neigh}. */
 export type NeighSpecIn = Named<NeighSpec, 'index'>;
 /** An FDB spec for {@link IPRoute.fdb}. */
@@ -85,14 +96,14 @@ const probe: Resolve = (async (ref: Iface | undefined) => (typeof ref === 'strin
  *
  * Devices may be named wherever an index goes (`index: 'veth0'`, `oif:
  * 'eth0'`, `master: 'br0'`); each name costs one `RTM_GETLINK`. Specs are
- * checked before anything is sent ({@link SpecError}, an `NlEncodeError`).
+ * checked before anything is sent ({@link @nlkit/rtnl!SpecError}, an `NlEncodeError`).
  * The kernel's refusals are `NetlinkError`s whose message starts with the
  * operation (`route add 10.0.0.0/24: EEXIST (File exists)`), with the
  * kernel's extended-ack text when it sent one.
  *
  * Results are the decoded messages: `header` (the fixed struct) and `attrs`
- * (the attributes) by friendly name, typed; {@link getAttr} and
- * {@link getField} reach them by kernel name (`IFLA_MTU`, `rtm_table`),
+ * (the attributes) by friendly name, typed; {@link @nlkit/client!getAttr} and
+ * {@link @nlkit/client!getField} reach them by kernel name (`IFLA_MTU`, `rtm_table`),
  * `toRaw` of `@nlkit/core` gives the whole message in kernel names.
  *
  * Traffic control goes over the same socket: the channel's family is

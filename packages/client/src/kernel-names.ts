@@ -8,8 +8,11 @@ import { rtnl } from '@nlkit/rtnl';
 
 /** A decoded rtnl message: its type number, header and friendly-named attributes. */
 export interface DecodedMessage {
+  /** `nlmsg_type`, which picks the rtnl message declaration. */
   readonly type: number;
+  /** The fixed header (`struct ifinfomsg`, ...), by friendly field name. */
   readonly header: unknown;
+  /** The attributes, by friendly name. */
   readonly attrs: unknown;
 }
 

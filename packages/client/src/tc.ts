@@ -68,11 +68,20 @@ export type ActionCommand = 'add-action' | 'change-action' | 'replace-action' | 
 export type TcCommand = QdiscCommand | ClassCommand | FilterCommand | ActionCommand;
 
 /** The member of union `U` whose `kind` covers `K`, else `Raw` (a kind the builders take as raw options): `SpecOfKind<KnownQdiscSpec, 'tbf', RawQdiscSpec>` is `TbfSpec`. */
-export type SpecOfKind<U extends { kind: string }, K extends string, Raw> = [K] extends [U['kind']] ? (U extends { kind: infer S } ? (K extends S ? U : never) : never) : Raw;
+export type SpecOfKind<U extends {
+  /** The spec's kind (`TCA_KIND`). */
+  kind: string;
+}, K extends string, Raw> = [K] extends [U['kind']] ? (U extends {
+  /** The kind of the union member being tested. */
+  kind: infer S;
+} ? (K extends S ? U : never) : never) : Raw;
 /** `T` with its `K` fields (device indices) also taking device names. */
 export type NamedFields<T, K extends keyof T> = Omit<T, K> & { [P in K]: Exclude<T[P], number> | Iface };
 /** `T` (a qdisc or class spec) with its device by index or name. */
-export type OnDevice<T> = Omit<T, 'index'> & { index: Iface };
+export type OnDevice<T> = Omit<T, 'index'> & {
+  /** The device (`tcm_ifindex`): its index or name. */
+  index: Iface;
+};
 
 /** The qdisc specs `@nlkit/tc` computes options for. */
 export type KnownQdiscSpec = HtbQdiscSpec | TbfSpec | NetemSpec | FqCodelSpec | PrioSpec | FifoSpec | SfqSpec | IngressSpec;
@@ -97,6 +106,7 @@ export type ClassSpecIn<K extends string = string> = OnDevice<Omit<SpecOfKind<Kn
 export type FilterSpecIn<K extends string = string> = Omit<SpecOfKind<KnownFilterSpec, K, RawFilterSpec>, 'kind' | 'index' | 'actions'> & {
   /** The device (omit with `block`). */
   index?: Iface;
+  /** Actions to attach (`TCA_*_ACT`), in order; a mirred target device also by name. */
   actions?: readonly ActionSpecIn[];
 };
 /** An action of kind `K` for `tc('add-action' | 'change-action' | 'replace-action', K, spec)`. */
@@ -104,14 +114,20 @@ export type ActionSpecOf<K extends string = string> = K extends 'mirred' ? Omit<
 
 /** Which qdisc `tc('del', kind, ref)` deletes: by handle, or by parent (`root`, a class). Ingress and clsact need neither. */
 export interface QdiscRef {
+  /** The device (`tcm_ifindex`): its index or name. */
   index: Iface;
+  /** The qdisc's handle (`tcm_handle`, `1:`). */
   handle?: Handle;
+  /** Its parent (`tcm_parent`): `root`, or a class (`1:10`). */
   parent?: Handle;
 }
 /** Which class `tc('del-class', kind, ref)` deletes. */
 export interface ClassRef {
+  /** The device (`tcm_ifindex`): its index or name. */
   index: Iface;
+  /** The class (`tcm_handle`, `1:10`). */
   classid: Handle;
+  /** Its parent (`tcm_parent`): a class, or the qdisc (`1:`). */
   parent?: Handle;
 }
 /**
@@ -120,17 +136,24 @@ export interface ClassRef {
  * when `prio` is 0 or absent, every filter of the chain under `parent`.
  */
 export interface FilterRef {
+  /** The device (`tcm_ifindex`): its index or name; omit with `block`. */
   index?: Iface;
+  /** A shared block (`TCM_IFINDEX_MAGIC_BLOCK`, block index in `tcm_block_index`) instead of a device. */
   block?: number;
+  /** The qdisc or class the filter is attached to (`tcm_parent`): `1:`, `1:10`, `ingress`/`egress`. */
   parent?: Handle;
+  /** The priority band (upper 16 bits of `tcm_info`, `tc filter ... prio`). */
   prio?: number;
+  /** The protocol (lower 16 bits of `tcm_info`): a name (`ip`, `all`, `802.1q`) or an `ETH_P_*` number. */
   protocol?: string | number;
   /** In the classifier's notation (`800::800` for u32). */
   handle?: string | number;
+  /** `TCA_CHAIN`: the filter chain. */
   chain?: number;
 }
 /** Which action `tc('del-action', kind, ref)` deletes: its index. */
 export interface ActionRef {
+  /** The action's index (`TCA_ACT_INDEX`). */
   index: number;
 }
 
@@ -139,7 +162,9 @@ export interface ActionRef {
 
 /** Qdisc fields to match. The kernel dumps every device's; all fields are matched here. */
 export interface QdiscQuery {
+  /** The device: its index or name. */
   index?: Iface;
+  /** The qdisc's kind (`TCA_KIND`: `htb`, `fq_codel`, …). */
   kind?: string;
   /** The qdisc's handle (`1:`, `ffff:`). */
   handle?: Handle;
@@ -151,6 +176,7 @@ export interface QdiscQuery {
 
 /** Class fields to match. The kernel dumps one device's classes per request: without `index`, each device is dumped. */
 export interface ClassQuery {
+  /** The device: its index or name. */
   index?: Iface;
   /** The class's kind (its qdisc's: `htb`, `mq`, …). */
   kind?: string;
@@ -167,6 +193,7 @@ export interface ClassQuery {
  * class of qdiscs whose classes hold their own filters (htb, hfsc, drr).
  */
 export interface FilterQuery {
+  /** The device: its index or name. */
   index?: Iface;
   /** A shared block instead of devices. */
   block?: number;
@@ -174,10 +201,13 @@ export interface FilterQuery {
   parent?: Handle;
   /** The classifier: `u32`, `bpf`, `flower`, … */
   kind?: string;
+  /** The priority band (`tc filter ... prio`); filtered in the kernel. */
   prio?: number;
+  /** The protocol: a name (`ip`, `all`, `802.1q`) or an `ETH_P_*` number; filtered in the kernel. */
   protocol?: string | number;
   /** In the classifier's notation (`800::800` for u32, else a number). */
   handle?: string | number;
+  /** `TCA_CHAIN`: the filter chain; filtered in the kernel. */
   chain?: number;
 }
 

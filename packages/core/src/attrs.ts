@@ -19,11 +19,16 @@ export const NLA_HDRLEN = 4;
 export interface AttrDef {
   /** The attribute number (`IFLA_MTU` = 4). */
   readonly nla: number;
+  /**
+   * The payload codec, or a function returning it (resolved on first use, for
+   * sets that refer to each other or to themselves).
+   */
   readonly codec: Codec<any, any> | (() => Codec<any, any>);
   /** The attribute may appear several times (ynl `multi-attr`); the value is an array. */
   readonly multi?: boolean;
   /** The kernel name, when it is not `prefix + SNAKE(key)`. */
   readonly name?: string;
+  /** A description of the attribute, for generated documentation. */
   readonly doc?: string;
 }
 
@@ -42,11 +47,15 @@ export interface AttrInfo {
   readonly key: string;
   /** Kernel name (`IFLA_MTU`). */
   readonly name: string;
+  /** The attribute number (`nla_type` without the flag bits). */
   readonly nla: number;
   /** Position in the declaration. */
   readonly index: number;
+  /** The payload codec, resolved. */
   readonly codec: Codec<any, any>;
+  /** Whether the attribute repeats (its value is an array). */
   readonly multi: boolean;
+  /** The description given in the declaration ({@link AttrDef.doc}). */
   readonly doc?: string;
 }
 
@@ -74,9 +83,11 @@ export interface AttrOrder {
 
 /** An attribute the schema does not know, as found. */
 export interface UnknownAttr {
+  /** The attribute number (`nla_type` without the flag bits). */
   readonly type: number;
   /** `NLA_F_NESTED` / `NLA_F_NET_BYTEORDER` bits as received. */
   readonly flags: number;
+  /** The payload, without the 4-byte `struct nlattr` header and padding. */
   readonly data: Uint8Array;
 }
 
@@ -85,25 +96,36 @@ export interface UnknownAttr {
  * types, arbitraries and name↔number tables all follow.
  */
 export interface AttrSet<D extends Record<string, AttrDef> = Record<string, AttrDef>> {
+  /** Always `"attrset"`. */
   readonly kind: 'attrset';
   /** A name for docs and errors (`link-attrs`). */
   readonly name: string;
   /** Prefix of the kernel names (`IFLA_`). */
   readonly prefix: string;
+  /** The declaration the set was made from, as given. */
   readonly defs: D;
   /** Attributes in declaration order. */
   readonly attrs: readonly AttrInfo[];
+  /** The attribute with friendly name `key` (`mtu`), or undefined. */
   byKey(key: string): AttrInfo | undefined;
+  /** The attribute with number `nla` (without flag bits), or undefined. */
   byNumber(nla: number): AttrInfo | undefined;
   /** The kernel name of an attribute number, or `PREFIX` + `UNKNOWN_<n>`. */
   nameOf(nla: number): string;
+  /**
+   * Decodes the attributes (`struct nlattr` header, payload, padding to 4
+   * bytes) in the `length` bytes at `offset`; throws {@link NlDecodeError}.
+   */
   decode(view: DataView, offset: number, length: number, scope?: Scope): AttrValues<D>;
+  /** Validates a value (throws {@link NlEncodeError}) and returns its encoded size, headers and padding included. */
   size(value: AttrInput<D>, scope?: Scope): number;
+  /** Writes the attributes at `offset`; returns the bytes written (as `size` computed). */
   write(value: AttrInput<D>, view: DataView, offset: number, scope?: Scope): number;
   /** The value as `[name, value]` pairs, in wire order when it was decoded. */
   json(value: AttrValues<D>, scope?: Scope): Json;
 }
 
+/** Options of {@link attrs}. */
 export interface AttrSetOptions {
   /** A name for docs and errors; defaults to the prefix. */
   name?: string;
@@ -466,7 +488,9 @@ export function unknownAttrs(value: object, set: AttrSet<any>): UnknownAttr[] {
 
 /** A nested attribute set as an attribute's payload (`IFLA_LINKINFO`). */
 export interface NestCodec<D extends Record<string, AttrDef>> extends Codec<AttrValues<D>, AttrInput<D>> {
+  /** Always `"nest"`. */
   readonly kind: 'nest';
+  /** The attribute set of the payload. */
   readonly set: AttrSet<D>;
 }
 

@@ -7,7 +7,9 @@ import { NlDecodeError, NlEncodeError } from './errors.js';
  * `IFLA_INFO_KIND`) read their selector from here.
  */
 export interface Scope {
+  /** The values of this level, by key (attribute keys, or header field names at the top). */
   readonly values: Readonly<Record<string, unknown>>;
+  /** The enclosing level; undefined at the message's top. */
   readonly parent: Scope | undefined;
 }
 
@@ -44,6 +46,7 @@ export type CodecKind =
  * e.g. a `number` for a 64-bit field).
  */
 export interface Codec<T = unknown, In = T> {
+  /** What the codec is ({@link CodecKind}). */
   readonly kind: CodecKind;
   /**
    * Payload size of a value built by hand. A decoded value may differ (a
@@ -64,10 +67,16 @@ export interface Codec<T = unknown, In = T> {
    * would give the same bytes, and attribute sets keep the original bytes when not.
    */
   readonly lossy?: boolean;
+  /**
+   * For a `lossy` codec: whether re-encoding `value` (decoded from the
+   * `length` bytes at `offset`) would give those same bytes.
+   */
   exact?(view: DataView, offset: number, length: number, value: T): boolean;
+  /** Validates a value (throws {@link NlEncodeError}) and returns its payload size in bytes. */
   size(value: In, scope: Scope | undefined): number;
   /** Writes the value; may return the bytes written (saves callers a `size` call for variable-size payloads). */
   write(value: In, view: DataView, offset: number, scope: Scope | undefined): number | void;
+  /** Decodes the `length` payload bytes at `offset`; throws {@link NlDecodeError} only. */
   read(view: DataView, offset: number, length: number, scope: Scope | undefined): T;
   /** The value in the canonical raw JSON form; `scope` as for `read`. */
   json(value: T, scope?: Scope): Json;

@@ -26,8 +26,11 @@ export function errnoNumber(name: string): number | undefined {
  * message type down to the attribute (`["RTM_NEWLINK", "IFLA_LINKINFO", "IFLA_INFO_DATA"]`).
  */
 export class NlDecodeError extends Error {
+  /** Always `"NlDecodeError"`. */
   override readonly name = 'NlDecodeError';
+  /** Byte offset, in the buffer given to the decoder, where the problem was found. */
   readonly offset: number;
+  /** Where in the message: message type, then attribute names, outermost first. */
   readonly path: string[];
   /** What went wrong, without the path and offset. */
   readonly reason: string;
@@ -59,8 +62,11 @@ export class NlDecodeError extends Error {
  * offending field (`["RTM_NEWLINK", "IFLA_IFNAME"]`). Nothing is written when it is raised.
  */
 export class NlEncodeError extends Error {
+  /** Always `"NlEncodeError"`. */
   override readonly name = 'NlEncodeError';
+  /** The offending field: message type, then attribute or field names, outermost first. */
   readonly path: string[];
+  /** What went wrong, without the path. */
   readonly reason: string;
 
   constructor(reason: string, path: string[] = []) {
@@ -70,6 +76,7 @@ export class NlEncodeError extends Error {
     this.message = this.format();
   }
 
+  /** Adds an outer path element; used while the error travels up nested encoders. */
   within(segment: string): this {
     this.path.unshift(segment);
     this.message = this.format();
@@ -99,8 +106,11 @@ export interface ExtAck {
 
 /** Fields of a {@link NetlinkError}. */
 export interface NetlinkErrorInit {
+  /** The errno, as the kernel sent it (negative) or positive; its absolute value is used. */
   errno: number;
+  /** The extended ACK, when the kernel sent one. */
   extack?: ExtAck;
+  /** The `nlmsg_seq` of the failed request. */
   seq?: number;
   /** The `nlmsg_type` of the failed request. */
   requestType?: number;
@@ -116,6 +126,7 @@ export interface NetlinkErrorInit {
  * the kernel's extended-ack message and offset, and which request failed.
  */
 export class NetlinkError extends Error {
+  /** Always `"NetlinkError"`. */
   override readonly name = 'NetlinkError';
   /** The positive errno number (`17`). */
   readonly errno: number;
@@ -123,9 +134,13 @@ export class NetlinkError extends Error {
   readonly code: string;
   /** The extended ACK, when the kernel sent one. */
   readonly extack: ExtAck;
+  /** The `nlmsg_seq` of the failed request, when known. */
   readonly seq: number | undefined;
+  /** The `nlmsg_type` of the failed request, when known. */
   readonly requestType: number | undefined;
+  /** Its name (`"RTM_NEWLINK"`) when the family knows it. */
   readonly requestName: string | undefined;
+  /** The operation (`"link add"`), when the caller gave one. */
   readonly operation: string | undefined;
 
   constructor(init: NetlinkErrorInit) {

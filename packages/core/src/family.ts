@@ -27,6 +27,7 @@ export interface MessageDef {
   readonly header?: StructCodec<any>;
   /** The attributes after the fixed header. */
   readonly attrs?: AttrSet<any>;
+  /** A description of the message, for generated documentation. */
   readonly doc?: string;
 }
 
@@ -39,9 +40,15 @@ export interface Family<M extends Record<string, MessageDef> = Record<string, Me
   readonly name: string;
   /** The netlink protocol number (`NETLINK_ROUTE` = 0). */
   readonly protocol: number;
+  /** The message types, by kernel name (`RTM_NEWLINK`). */
   readonly messages: M;
   /** The name and declaration of a message type number. */
-  byType(type: number): { readonly name: keyof M & string; readonly def: MessageDef } | undefined;
+  byType(type: number): {
+    /** The message's kernel name. */
+    readonly name: keyof M & string;
+    /** Its declaration. */
+    readonly def: MessageDef;
+  } | undefined;
 }
 
 /** Declares a message family. Message names are the kernel's (`RTM_NEWLINK`). */
@@ -89,14 +96,19 @@ export interface MessageBase<N extends string = string> {
 
 /** A decoded family message: its fixed header fields and attributes by friendly name. */
 export interface Message<N extends string = string, H = Record<string, unknown>, A = Record<string, unknown>> extends MessageBase<N> {
+  /** The fixed header after `nlmsghdr` (`struct ifinfomsg`), by friendly field name; `{}` when the type has none. */
   header: H;
+  /** The attributes by friendly name; `{}` when the type has none. */
   attrs: A;
 }
 
 /** `NLMSG_ERROR`: an error (negative `header.error`) or an ACK (0), with the extended ACK in `attrs`. */
 export interface ErrorMessage extends Message<'NLMSG_ERROR', ErrorHeader, ExtAckAttrs> {}
 /** `NLMSG_DONE`: the end of a dump; `header.error` is the dump's result when the kernel sent one. */
-export interface DoneMessage extends Message<'NLMSG_DONE', { error?: number }, ExtAckAttrs> {}
+export interface DoneMessage extends Message<'NLMSG_DONE', {
+  /** The dump's result (0, or a negative errno), when the payload carries one. */
+  error?: number;
+}, ExtAckAttrs> {}
 /** A message the family does not declare (or `NLMSG_NOOP`/`NLMSG_OVERRUN`): kept as bytes. */
 export interface OpaqueMessage extends Message<'UNKNOWN' | 'NLMSG_NOOP' | 'NLMSG_OVERRUN', Record<string, never>, Record<string, never>> {
   /** The payload after `nlmsghdr`. */
@@ -117,6 +129,7 @@ export type AnyMessage<F extends Family<any>> = { [N in keyof F['messages'] & st
 
 /** What encode accepts for message `N` of family `F`. */
 export interface MessageInput<N extends string = string, H = Record<string, unknown>, A = Record<string, unknown>> {
+  /** The message's kernel name (`RTM_NEWLINK`); it gives `nlmsg_type`. */
   name: N;
   /** Defaults to 0. */
   flags?: number;
@@ -124,7 +137,9 @@ export interface MessageInput<N extends string = string, H = Record<string, unkn
   seq?: number;
   /** Defaults to 0. */
   pid?: number;
+  /** The fixed header fields; missing ones are zero. */
   header?: H;
+  /** The attributes, by friendly name. */
   attrs?: A;
 }
 /** Encode input for message `N` of family `F`. */
@@ -133,8 +148,16 @@ export type InputOf<F extends Family<any>, N extends keyof F['messages'] & strin
 export type AnyInput<F extends Family<any>> =
   | { [N in keyof F['messages'] & string]: InputOf<F, N> }[keyof F['messages'] & string]
   | (MessageInput<'NLMSG_ERROR', ErrorHeader, ExtAckAttrs>)
-  | (MessageInput<'NLMSG_DONE', { error?: number }, ExtAckAttrs>)
-  | (MessageInput<'UNKNOWN' | 'NLMSG_NOOP' | 'NLMSG_OVERRUN'> & { type: number; payload: Uint8Array });
+  | (MessageInput<'NLMSG_DONE', {
+    /** The dump's result (0, or a negative errno); omitted for an empty `NLMSG_DONE`. */
+    error?: number;
+  }, ExtAckAttrs>)
+  | (MessageInput<'UNKNOWN' | 'NLMSG_NOOP' | 'NLMSG_OVERRUN'> & {
+    /** The `nlmsg_type` number. */
+    type: number;
+    /** The payload after `nlmsghdr`, written as is. */
+    payload: Uint8Array;
+  });
 
 const rootScope = (header: unknown): Scope | undefined => (header && typeof header === 'object' ? { values: header as Record<string, unknown>, parent: undefined } : undefined);
 
@@ -404,21 +427,27 @@ export class MessageView<F extends Family<any> = Family<any>> {
     return this.#at.view;
   }
 
+  /** `nlmsg_len`: the message's length in bytes, header included. */
   get len(): number {
     return this.#at.view.getUint32(this.offset, HOST_LE);
   }
+  /** `nlmsg_type`. */
   get type(): number {
     return this.#at.view.getUint16(this.offset + 4, HOST_LE);
   }
+  /** `nlmsg_flags`. */
   get flags(): number {
     return this.#at.view.getUint16(this.offset + 6, HOST_LE);
   }
+  /** `nlmsg_seq`. */
   get seq(): number {
     return this.#at.view.getUint32(this.offset + 8, HOST_LE);
   }
+  /** `nlmsg_pid`. */
   get pid(): number {
     return this.#at.view.getUint32(this.offset + 12, HOST_LE);
   }
+  /** The kernel name of the message type (`RTM_NEWLINK`, `NLMSG_ERROR`), or `UNKNOWN`. */
   get name(): string {
     const type = this.#at.view.getUint16(this.offset + 4, HOST_LE);
     return typePlan(this.#at.family, type)?.name ?? controlName(type);
@@ -435,9 +464,11 @@ export class MessageView<F extends Family<any> = Family<any>> {
     this.#at = { family: at.family, view: at.view, decoded };
     return decoded;
   }
+  /** The fixed header fields, as {@link Message.header} (decodes the whole message once). */
   get header(): AnyMessage<F>['header'] {
     return (this.decode() as Message).header as AnyMessage<F>['header'];
   }
+  /** The attributes, as {@link Message.attrs} (decodes the whole message once). */
   get attrs(): AnyMessage<F>['attrs'] {
     return (this.decode() as Message).attrs as AnyMessage<F>['attrs'];
   }
@@ -684,12 +715,19 @@ export function encodeMessages<F extends Family<any>>(fam: F, msgs: readonly Any
 
 /** A message in the canonical raw form: kernel names, `[name, value]` pairs, hex, address strings. */
 export interface RawMessage {
+  /** The message type's kernel name, or its number when the family does not know it. */
   type: string | number;
+  /** `nlmsg_flags`. */
   flags: number;
+  /** `nlmsg_seq`. */
   seq: number;
+  /** `nlmsg_pid`. */
   pid: number;
+  /** The fixed header by C member name (`ifi_index`); for `NLMSG_ERROR`, `error` and the echoed `msg`. */
   fields: { [k: string]: Json };
+  /** The attributes as `[kernel name, value]` pairs, in wire order. */
   attrs: Json[];
+  /** Payload bytes not decoded (an unknown type, an echoed request), as lowercase hex. */
   payload?: string;
 }
 

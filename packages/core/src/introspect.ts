@@ -9,9 +9,11 @@ export interface AttrRow {
   name: string;
   /** Friendly name (`mtu`). */
   key: string;
+  /** The attribute number. */
   nla: number;
   /** The codec's kind (`u32`, `string`, `nest`, …). */
   type: string;
+  /** Whether the attribute repeats. */
   multi: boolean;
   /** For nests: the name of the nested set. */
   nested?: string;
@@ -73,9 +75,13 @@ export function attrSets(fam: Family<any>): Map<string, AttrSet<any>> {
 
 /** A message table row. */
 export interface MessageRow {
+  /** The message name (`RTM_NEWLINK`). */
   name: string;
+  /** Its `nlmsg_type` number. */
   type: number;
+  /** The C name of its fixed header struct (`ifinfomsg`), if it has one. */
   header?: string;
+  /** The name of its attribute set, if it has one. */
   attrs?: string;
 }
 

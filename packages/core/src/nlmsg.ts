@@ -79,6 +79,7 @@ export function writeHeader(view: DataView, offset: number, h: NlMsgHeader): voi
 
 /** Where one message sits in a datagram. */
 export interface Frame {
+  /** The message's `struct nlmsghdr`. */
   readonly header: NlMsgHeader;
   /** Offset of the `nlmsghdr` in the view. */
   readonly offset: number;
@@ -157,7 +158,12 @@ export interface ErrorHeader {
 }
 
 /** Reads the payload of an `NLMSG_ERROR` at `offset` (after the nlmsghdr). */
-export function readErrorPayload(view: DataView, offset: number, length: number, flags: number): { header: ErrorHeader; attrs: ExtAckAttrs } {
+export function readErrorPayload(view: DataView, offset: number, length: number, flags: number): {
+  /** The `struct nlmsgerr` part, with the echoed request payload if any. */
+  header: ErrorHeader;
+  /** The extended-ACK attributes (`NLMSGERR_ATTR_*`) that follow it, when `NLM_F_ACK_TLVS`. */
+  attrs: ExtAckAttrs;
+} {
   if (length < 4) throw new NlDecodeError(`NLMSG_ERROR payload of ${length} bytes is shorter than its 4-byte error code`, offset);
   const error = view.getInt32(offset, HOST_LE);
   if (length < 4 + NLMSG_HDRLEN) throw new NlDecodeError(`NLMSG_ERROR payload of ${length} bytes lacks the echoed request header`, offset + 4);

@@ -84,18 +84,44 @@ function pair<T, I>(host: Codec<T, I>, net: Codec<T, I>): [Codec<T, I>, Codec<T,
 export const u8: Codec<number> = makeInt('u8', 1, false, false);
 /** Signed 8-bit integer. */
 export const s8: Codec<number> = makeInt('s8', 1, true, false);
-/** Unsigned 16-bit integer, host byte order. */
-export const [u16, u16be] = pair(makeInt('u16', 2, false, false), makeInt('u16', 2, false, true));
-/** Signed 16-bit integer, host byte order. */
-export const [s16, s16be] = pair(makeInt('s16', 2, true, false), makeInt('s16', 2, true, true));
-/** Unsigned 32-bit integer, host byte order. */
-export const [u32, u32be] = pair(makeInt('u32', 4, false, false), makeInt('u32', 4, false, true));
-/** Signed 32-bit integer, host byte order. */
-export const [s32, s32be] = pair(makeInt('s32', 4, true, false), makeInt('s32', 4, true, true));
-/** Unsigned 64-bit integer, host byte order; decoded as `bigint`. */
-export const [u64, u64be] = pair(makeBig('u64', false), makeBig('u64', true));
-/** Signed 64-bit integer, host byte order; decoded as `bigint`. */
-export const [s64, s64be] = pair(makeBig('s64', false), makeBig('s64', true));
+// Each pair: host byte order, then network byte order (big-endian); each is
+// the other's `swapped`, for attributes flagged `NLA_F_NET_BYTEORDER`.
+export const [
+  /** Unsigned 16-bit integer, host byte order (`NLA_U16`, `__u16`). */
+  u16,
+  /** Unsigned 16-bit integer, network byte order (`NLA_BE16`, `__be16`). */
+  u16be
+] = pair(makeInt('u16', 2, false, false), makeInt('u16', 2, false, true));
+export const [
+  /** Signed 16-bit integer, host byte order (`NLA_S16`, `__s16`). */
+  s16,
+  /** Signed 16-bit integer, big-endian (network byte order). */
+  s16be
+] = pair(makeInt('s16', 2, true, false), makeInt('s16', 2, true, true));
+export const [
+  /** Unsigned 32-bit integer, host byte order (`NLA_U32`, `__u32`). */
+  u32,
+  /** Unsigned 32-bit integer, network byte order (`NLA_BE32`, `__be32`). */
+  u32be
+] = pair(makeInt('u32', 4, false, false), makeInt('u32', 4, false, true));
+export const [
+  /** Signed 32-bit integer, host byte order (`NLA_S32`, `__s32`). */
+  s32,
+  /** Signed 32-bit integer, big-endian (network byte order). */
+  s32be
+] = pair(makeInt('s32', 4, true, false), makeInt('s32', 4, true, true));
+export const [
+  /** Unsigned 64-bit integer, host byte order (`NLA_U64`, `__u64`); decoded as `bigint`, encodes a `bigint` or a safe-integer `number`. */
+  u64,
+  /** Unsigned 64-bit integer, network byte order (`__be64`); decoded as `bigint`. */
+  u64be
+] = pair(makeBig('u64', false), makeBig('u64', true));
+export const [
+  /** Signed 64-bit integer, host byte order (`NLA_S64`, `__s64`); decoded as `bigint`, encodes a `bigint` or a safe-integer `number`. */
+  s64,
+  /** Signed 64-bit integer, big-endian (network byte order); decoded as `bigint`. */
+  s64be
+] = pair(makeBig('s64', false), makeBig('s64', true));
 
 /**
  * The kernel's variable-width `NLA_UINT` (`nla_put_uint`): 4 bytes when the
@@ -143,6 +169,7 @@ export const flag: Codec<true, true | boolean> = {
   json: () => true,
 };
 
+/** Options of {@link cstring} and {@link string}. */
 export interface StringOptions {
   /** Most bytes the string may have, without the NUL (e.g. 15 for `IFNAMSIZ`). */
   max?: number;
@@ -211,6 +238,7 @@ export function string(opts: StringOptions = {}): Codec<string> {
   };
 }
 
+/** Options of {@link binary}. */
 export interface BinaryOptions {
   /** Exact length, when the payload always has one. */
   len?: number;
@@ -551,7 +579,12 @@ export function flagsOf<const M extends Record<string, number>>(base: Codec<numb
 }
 
 /** `NLA_BITFIELD32`: a value and the mask of the bits it sets (`struct nla_bitfield32`). */
-export const bitfield32: Codec<{ value: number; selector: number }> = {
+export const bitfield32: Codec<{
+  /** `value`: the bits to set (of those in `selector`). */
+  value: number;
+  /** `selector`: the mask of the bits `value` speaks for; others are left alone. */
+  selector: number;
+}> = {
   kind: 'bitfield32',
   fixed: 8,
   size(v) {

@@ -26,7 +26,9 @@ interface Extent {
 
 /** Padding bytes inside a struct: written as zeros, absent from values. */
 export interface PadCodec extends Codec<undefined, undefined> {
+  /** Always `"pad"`. */
   readonly kind: 'pad';
+  /** Number of padding bytes. */
   readonly fixed: number;
 }
 
@@ -45,7 +47,12 @@ export function pad(n: number): PadCodec {
 }
 
 /** A struct field: a fixed-size codec, with the C member name when it is not `prefix + snake(key)`. */
-export type FieldSpec = Codec<any, any> | { readonly codec: Codec<any, any>; readonly c: string };
+export type FieldSpec = Codec<any, any> | {
+  /** The field's codec; it must have a fixed size. */
+  readonly codec: Codec<any, any>;
+  /** The C member name (`ifi_index`), used in paths, errors and the raw JSON form. */
+  readonly c: string;
+};
 
 type FieldCodec<S> = S extends { codec: infer C } ? C : S;
 type ValueKeys<F> = { [K in keyof F]: FieldCodec<F[K]> extends PadCodec ? never : K }[keyof F];
@@ -61,17 +68,23 @@ export interface StructField {
   readonly key: string;
   /** C member name (`ifi_index`). */
   readonly cname: string;
+  /** The member's codec (fixed-size). */
   readonly codec: Codec<any, any>;
+  /** Byte offset of the member in the struct. */
   readonly offset: number;
+  /** Size of the member in bytes. */
   readonly size: number;
 }
 
 /** A fixed-size C struct (`struct ifinfomsg`). */
 export interface StructCodec<F = Record<string, FieldSpec>> extends Codec<StructValue<F>, StructInput<F>> {
+  /** Always `"struct"`. */
   readonly kind: 'struct';
+  /** The struct's size in bytes (`sizeof`), the sum of its members' sizes. */
   readonly fixed: number;
   /** The C type name (`ifinfomsg`). */
   readonly name: string;
+  /** Every member in layout order, padding included. */
   readonly fields: readonly StructField[];
 }
 

@@ -4,6 +4,7 @@
 
 /** A change was attempted through a read-only view, or a read-only database. */
 export class ReadOnlyError extends Error {
+  /** Always `"ReadOnlyError"`. */
   override readonly name = 'ReadOnlyError';
   constructor(what: string) {
     super(`${what}: this is a read-only view; changes need a transaction (db.begin(), or a view that is not .ro)`);
@@ -12,11 +13,13 @@ export class ReadOnlyError extends Error {
 
 /** A transaction was used wrongly: no transaction in explicit mode, a finished one, an object that does not exist. */
 export class TransactionError extends Error {
+  /** Always `"TransactionError"`. */
   override readonly name = 'TransactionError';
 }
 
 /** The kernel did not show a change in its events in time. */
 export class SyncTimeoutError extends Error {
+  /** Always `"SyncTimeoutError"`. */
   override readonly name = 'SyncTimeoutError';
 }
 
@@ -24,7 +27,9 @@ export class SyncTimeoutError extends Error {
 export interface RollbackStep {
   /** What was undone (`"delete interface br0"`). */
   readonly step: string;
+  /** Whether the undo step succeeded. */
   readonly ok: boolean;
+  /** Why it failed, when it did. */
   readonly error?: unknown;
 }
 
@@ -32,6 +37,7 @@ export interface RollbackStep {
 export interface RollbackReport {
   /** True when every undo step succeeded: the namespaces are as before the commit. */
   readonly ok: boolean;
+  /** Every undo step, newest first. */
   readonly steps: readonly RollbackStep[];
 }
 
@@ -41,6 +47,7 @@ export interface RollbackReport {
  * undoing the steps already applied worked, step by step.
  */
 export class CommitError extends Error {
+  /** Always `"CommitError"`. */
   override readonly name = 'CommitError';
   /** The failed step's description (`"add route 10.9.0.0/24 via 10.99.0.1"`), or `"commit hook <name>"`. */
   readonly failedStep: string;
@@ -48,6 +55,7 @@ export class CommitError extends Error {
   readonly stepIndex: number;
   /** How many steps there were. */
   readonly steps: number;
+  /** How undoing the steps already applied went. */
   readonly rollback: RollbackReport;
 
   constructor(init: { failedStep: string; stepIndex: number; steps: number; cause: unknown; rollback: RollbackReport }) {

@@ -12,7 +12,9 @@ import type { View } from './views.js';
 
 /** An object was added, changed or removed. */
 export interface ChangeEvent {
+  /** What happened to the object. */
   readonly type: 'add' | 'change' | 'del';
+  /** Which kind of object it is (`interface`, `address`, `route`, ...). */
   readonly kind: ObjectKind;
   /** The source (namespace) it happened in. */
   readonly source: string;
@@ -26,15 +28,21 @@ export interface ChangeEvent {
 
 /** A source starts or ends a resynchronisation (`reason`: `overrun`, `dump interrupted`, `requested`). */
 export interface ResyncEvent {
+  /** Always `"resync"`. */
   readonly type: 'resync';
+  /** The source (namespace) resynchronising. */
   readonly source: string;
+  /** Whether it starts or ends; the changes it finds come between, as `ChangeEvent`s with `resync` set. */
   readonly phase: 'start' | 'end';
+  /** Why: `overrun`, `dump interrupted` or `requested`. */
   readonly reason: string;
 }
 
 /** The queue's consumer fell more than `maxBuffered` events behind: `count` events were dropped. Take a new snapshot. */
 export interface LostEvent {
+  /** Always `"lost"`. */
   readonly type: 'lost';
+  /** How many events were dropped. */
   readonly count: number;
 }
 
@@ -125,7 +133,10 @@ export class EventQueue implements AsyncIterableIterator<NdbEvent> {
     return !this.#ended && (!this.#kinds || this.#kinds.has(kind)) && (!this.#sources || this.#sources.has(source));
   }
 
-  /** @internal */
+  /**
+   * Queues an event (dropping the backlog for a {@link LostEvent} when it is full).
+   * @internal
+   */
   push(e: NdbEvent): void {
     if (this.#ended) return;
     if (e.type === 'resync' && this.#sources && !this.#sources.has(e.source)) return;
@@ -143,6 +154,7 @@ export class EventQueue implements AsyncIterableIterator<NdbEvent> {
     this.#items.push(e);
   }
 
+  /** The next event, waiting for one when none is buffered; done once the queue is closed. */
   next(): Promise<IteratorResult<NdbEvent, undefined>> {
     if (this.#head < this.#items.length) {
       const value = this.#items[this.#head++]!;
@@ -156,6 +168,7 @@ export class EventQueue implements AsyncIterableIterator<NdbEvent> {
     return new Promise((resolve) => (this.#waiter = resolve));
   }
 
+  /** Closes the queue (what leaving a `for await` loop calls). */
   async return(): Promise<IteratorResult<NdbEvent, undefined>> {
     this.close();
     return { done: true, value: undefined };
@@ -173,14 +186,17 @@ export class EventQueue implements AsyncIterableIterator<NdbEvent> {
     w?.({ done: true, value: undefined });
   }
 
+  /** The queue itself: it is its own iterator. */
   [Symbol.asyncIterator](): this {
     return this;
   }
 
+  /** Closes the queue (`using`). */
   [Symbol.dispose](): void {
     this.close();
   }
 
+  /** Closes the queue (`await using`). */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }

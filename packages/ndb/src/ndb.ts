@@ -21,7 +21,10 @@ export interface NdbOptions {
   /** The sources to load, in order (lookups without a `source` try them in this order). Default: the process's own namespace. */
   sources?: readonly SourceSpec[];
   /** One source in this namespace (a shorthand for `sources: [{ netns }]`). */
-  netns?: string | { pid: number };
+  netns?: string | {
+    /** A process whose network namespace to use (`/proc/PID/ns/net`). */
+    pid: number;
+  };
   /** One source over this transport (a `ReplayTransport` for offline use, a `FakeTransport` in tests). */
   transport?: Transport;
   /** With {@link transport}: a second transport for the events. */
@@ -46,7 +49,9 @@ export interface NdbOptions {
 
 /** Counters and sizes of one source. */
 export interface SourceReport extends SourceStats {
+  /** The source's name. */
   readonly name: string;
+  /** `loading`, `ready`, `refreshing` or `closed` (as {@link Source.state}). */
   readonly state: string;
   /** Records held, by kind. */
   readonly records: Readonly<Record<ObjectKind, number>>;
@@ -84,13 +89,19 @@ interface Frozen {
  * ```
  */
 export class NDB extends View {
+  /** How changes through `db`'s own views find a transaction ({@link NdbOptions.mode}). */
   readonly mode: 'implicit' | 'explicit';
   /** The sources, by name. */
   readonly sources: Sources;
   /** Read-only view of the same live data: reads work, changes throw {@link ReadOnlyError}. */
   readonly ro: View;
   /** Background errors, newest last (at most 100 kept). */
-  readonly errors: { source: string; error: unknown }[] = [];
+  readonly errors: {
+    /** The source the error happened in. */
+    source: string;
+    /** The error. */
+    error: unknown;
+  }[] = [];
 
   readonly #sources = new Map<string, Source>();
   readonly #queues = new Set<EventQueue>();
@@ -317,6 +328,7 @@ export class NDB extends View {
     await Promise.all([...this.#sources.values()].map((s) => s.close()));
   }
 
+  /** Closes the database (`await using`), as {@link close}. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
@@ -528,15 +540,19 @@ export class Sources implements Iterable<Source> {
   remove(name: string): Promise<void> {
     return this.#remove(name);
   }
+  /** The source named `name`, or undefined. */
   get(name: string): Source | undefined {
     return this.#map().get(name);
   }
+  /** The names of the sources, in order. */
   get names(): string[] {
     return [...this.#map().keys()];
   }
+  /** How many sources there are. */
   get size(): number {
     return this.#map().size;
   }
+  /** The sources, in order. */
   [Symbol.iterator](): Iterator<Source> {
     return this.#map().values();
   }

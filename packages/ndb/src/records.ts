@@ -40,17 +40,27 @@ export type LinkRef = { readonly source: string; readonly index: number } | { re
 
 /** Link attributes a transaction can change (`ip link set` keywords). */
 export interface LinkChanges {
+  /** `name` (`IFLA_IFNAME`): rename the device. */
   ifname?: string;
+  /** `mtu` (`IFLA_MTU`). */
   mtu?: number;
   /** The MAC address. */
   address?: string;
+  /** `txqueuelen` (`IFLA_TXQLEN`). */
   txqlen?: number;
+  /** `alias` (`IFLA_IFALIAS`). */
   alias?: string;
+  /** `group` (`IFLA_GROUP`). */
   group?: number;
+  /** `up`/`down`: `IFF_UP` in `ifi_flags`. */
   state?: 'up' | 'down';
+  /** `promisc on|off` (`IFF_PROMISC`). */
   promisc?: boolean;
+  /** `arp on|off` (`IFF_NOARP` cleared or set). */
   arp?: boolean;
+  /** `multicast on|off` (`IFF_MULTICAST`). */
   multicast?: boolean;
+  /** `allmulticast on|off` (`IFF_ALLMULTI`). */
   allmulticast?: boolean;
   /** Enslave to this device, or `null` to release (`nomaster`). */
   master?: IfaceRef | null;
@@ -71,7 +81,19 @@ export interface CreateSpec extends Omit<LinkSpec, 'index' | 'link' | 'master' |
   /** Enslave at creation. */
   master?: IfaceRef;
   /** The peer of a veth/vxcan/netkit pair: its name, or its name and attributes (`netns` a namespace name). */
-  peer?: string | { ifname?: string; address?: string; mtu?: number; txqlen?: number; netns?: string };
+  peer?: string | {
+    /** The peer's name (`IFLA_IFNAME`). */
+    ifname?: string;
+    /** The peer's MAC address (`IFLA_ADDRESS`). */
+    address?: string;
+    /** The peer's MTU (`IFLA_MTU`). */
+    mtu?: number;
+    /** The peer's transmit queue length (`IFLA_TXQLEN`). */
+    txqlen?: number;
+    /** Create the peer in this namespace (a name from `ip netns`). */
+    netns?: string;
+  };
+  /** Further `IFLA_*` attributes, by friendly name, as `LinkSpec.attrs`. */
   attrs?: LinkSpec['attrs'];
 }
 
@@ -84,9 +106,15 @@ export interface AddrChange extends Omit<AddrSpec, 'index'> {
 export interface RouteAdd extends Omit<RouteSpec, 'oif' | 'iif' | 'multipath'> {
   /** The source to add it in (default: the database's first). */
   source?: string;
+  /** The output device (`RTA_OIF`, `dev`). */
   oif?: IfaceRef;
+  /** The input device (`RTA_IIF`, `iif`). */
   iif?: IfaceRef;
-  multipath?: (Omit<NextHopSpec, 'oif'> & { oif?: IfaceRef })[];
+  /** `RTA_MULTIPATH`: the next hops (`nexthop via … dev …`). */
+  multipath?: (Omit<NextHopSpec, 'oif'> & {
+    /** The next hop's device. */
+    oif?: IfaceRef;
+  })[];
 }
 
 /** Route fields a transaction can change. */
@@ -94,19 +122,25 @@ export type RouteChanges = Omit<RouteAdd, 'source'>;
 
 /** A neighbour to add (`ip neigh add`). */
 export interface NeighAdd extends Omit<NeighSpec, 'index'> {
+  /** The source to add it in (default: the database's first). */
   source?: string;
+  /** The interface (`dev`). */
   index: IfaceRef;
 }
 
 /** A forwarding entry to add (`bridge fdb add`). */
 export interface FdbAdd extends Omit<FdbSpec, 'index' | 'via'> {
+  /** The source to add it in (default: the database's first). */
   source?: string;
+  /** The port or VXLAN device (`dev`). */
   index: IfaceRef;
+  /** `via DEV`: the device to reach a VXLAN remote through (`NDA_IFINDEX`). */
   via?: IfaceRef;
 }
 
 /** A rule to add (`ip rule add`). */
 export interface RuleAdd extends RuleSpec {
+  /** The source to add it in (default: the database's first). */
   source?: string;
 }
 
@@ -158,6 +192,7 @@ const families: Record<number, 'inet' | 'inet6'> = { [AF_INET]: 'inet', [AF_INET
 abstract class Handle<M> {
   /** The source (namespace) the object is in. */
   readonly source: string;
+  /** The state the handle reads, and the transaction it records into. */
   protected readonly binding: Binding;
   /** The object's identity: a payload its key and identity are read from. */
   protected id: Uint8Array;
@@ -179,6 +214,7 @@ abstract class Handle<M> {
     return this.binding.tx === undefined;
   }
 
+  /** The table of the object's kind in its source, if the source is still there. */
   protected store(): RecordTable | undefined {
     return this.binding.data.get(this.source)?.tables[this.objectKind];
   }
@@ -270,6 +306,7 @@ function sourceData(b: Binding, name: string): SourceData | undefined {
  * ```
  */
 export class Interface extends Handle<Link> {
+  /** Which table of a source the object lives in. */
   protected readonly objectKind = 'interface' as const;
   /** The name it is created with, while it is pending in a transaction. */
   readonly #pending: CreateSpec | undefined;
@@ -280,7 +317,10 @@ export class Interface extends Handle<Link> {
     this.#pending = pending;
   }
 
-  /** @internal */
+  /**
+   * The interface of a stored record.
+   * @internal
+   */
   static ofRecord(binding: Binding, source: string, r: Loc): Interface {
     return new Interface(binding, source, link.index(r));
   }
@@ -328,6 +368,7 @@ export class Interface extends Handle<Link> {
     if (this.pending) return this.#pending!.kind;
     return link.kind(this.#r());
   }
+  /** `IFLA_MTU`. */
   get mtu(): number | undefined {
     if (this.pending) return this.#pending!.mtu;
     return link.mtu(this.#r());
@@ -349,6 +390,7 @@ export class Interface extends Handle<Link> {
   get operstate(): string | undefined {
     return this.pending ? undefined : (this.msg.attrs.operstate as string | undefined);
   }
+  /** `IFLA_TXQLEN`: the transmit queue length. */
   get txqlen(): number | undefined {
     return this.pending ? undefined : this.msg.attrs.txqlen;
   }
@@ -526,10 +568,12 @@ export class IpAddrList implements Iterable<[string, number]> {
     return out;
   }
 
+  /** How many addresses the interface has. */
   get size(): number {
     return this.records.length;
   }
 
+  /** The `[address, prefixlen]` pairs, IPv4 and IPv6. */
   *[Symbol.iterator](): Iterator<[string, number]> {
     for (const a of this.records) yield [a.local, a.prefixlen];
   }
@@ -556,6 +600,7 @@ export class IpAddrList implements Iterable<[string, number]> {
     return this.get(which) !== undefined;
   }
 
+  /** The addresses as `address/prefixlen` strings. */
   toJSON(): string[] {
     return [...this].map(([a, l]) => `${a}/${l}`);
   }
@@ -566,6 +611,7 @@ export class IpAddrList implements Iterable<[string, number]> {
 
 /** An IP address on an interface. */
 export class Address extends Handle<AddressMsg> {
+  /** Which table of a source the object lives in. */
   protected readonly objectKind = 'address' as const;
 
   /** @internal */
@@ -581,9 +627,11 @@ export class Address extends Handle<AddressMsg> {
   get familyName(): 'inet' | 'inet6' {
     return families[this.family]!;
   }
+  /** The interface index (`ifa_index`). */
   get index(): number {
     return addr.index(this.rec());
   }
+  /** The interface the address is on. */
   get interface(): Interface {
     return new Interface(this.binding, this.source, this.index);
   }
@@ -595,12 +643,15 @@ export class Address extends Handle<AddressMsg> {
   get address(): string {
     return addr.address(this.rec()) ?? '';
   }
+  /** `ifa_prefixlen`. */
   get prefixlen(): number {
     return addr.prefixlen(this.rec());
   }
+  /** `IFA_LABEL` (IPv4). */
   get label(): string | undefined {
     return addr.label(this.rec());
   }
+  /** `IFA_BROADCAST` (IPv4). */
   get broadcast(): string | undefined {
     return addr.broadcast(this.rec());
   }
@@ -613,6 +664,7 @@ export class Address extends Handle<AddressMsg> {
     return (this.msg.attrs.flags as (string | number)[] | undefined) ?? [];
   }
 
+  /** The same address through a read-only view: reads work, changes throw. */
   get ro(): Address {
     return new Address(this.binding.ro, this.source, this.payload());
   }
@@ -628,6 +680,7 @@ export class Address extends Handle<AddressMsg> {
   override toString(): string {
     return `${this.local}/${this.prefixlen}`;
   }
+  /** The address's main fields, for `JSON.stringify`. */
   toJSON(): Record<string, unknown> {
     return { source: this.source, index: this.index, address: this.toString(), family: this.familyName, label: this.label };
   }
@@ -638,6 +691,7 @@ export class Address extends Handle<AddressMsg> {
 
 /** One next hop of a multipath route. */
 export interface NextHop {
+  /** `RTA_GATEWAY` (or `RTA_VIA`) of the next hop, when it has one. */
   gateway?: string;
   /** Device index. */
   oif: number;
@@ -649,6 +703,7 @@ export interface NextHop {
 
 /** A route, in any table. */
 export class Route extends Handle<RouteMsg> {
+  /** Which table of a source the object lives in. */
   protected readonly objectKind = 'route' as const;
 
   /** @internal */
@@ -656,6 +711,7 @@ export class Route extends Handle<RouteMsg> {
     super(binding, source, payload);
   }
 
+  /** `rtm_family`: `AF_INET` (2) or `AF_INET6` (10). */
   get family(): number {
     return route.family(this.rec());
   }
@@ -670,6 +726,7 @@ export class Route extends Handle<RouteMsg> {
     if (len === 0) return 'default';
     return `${route.dst(r) ?? (route.family(r) === AF_INET6 ? '::' : '0.0.0.0')}/${len}`;
   }
+  /** `rtm_dst_len`: the prefix length of `dst`. */
   get dstLen(): number {
     return route.dstLen(this.rec());
   }
@@ -690,6 +747,7 @@ export class Route extends Handle<RouteMsg> {
   get priority(): number {
     return route.priority(this.rec());
   }
+  /** `RTA_PREFSRC`: the preferred source address. */
   get prefsrc(): string | undefined {
     return route.prefsrc(this.rec());
   }
@@ -705,6 +763,7 @@ export class Route extends Handle<RouteMsg> {
   get type(): number {
     return route.type(this.rec());
   }
+  /** `rtm_tos`. */
   get tos(): number {
     return route.tos(this.rec());
   }
@@ -717,6 +776,7 @@ export class Route extends Handle<RouteMsg> {
     return route.nexthops(this.rec()).map((nh) => ({ ...(nh.gateway !== undefined ? { gateway: nh.gateway } : {}), oif: nh.ifindex, weight: nh.hops + 1, flags: nh.flags }));
   }
 
+  /** The same route through a read-only view: reads work, changes throw. */
   get ro(): Route {
     return new Route(this.binding.ro, this.source, this.payload());
   }
@@ -763,6 +823,7 @@ export class Route extends Handle<RouteMsg> {
     const gw = this.gateway;
     return `${this.dst}${gw ? ` via ${gw}` : ''}${this.oif ? ` dev#${this.oif}` : ''} table ${this.table}${this.priority ? ` metric ${this.priority}` : ''}`;
   }
+  /** The route's main fields, for `JSON.stringify`. */
   toJSON(): Record<string, unknown> {
     return { source: this.source, family: families[this.family], table: this.table, dst: this.dst, gateway: this.gateway, oif: this.oif || undefined, priority: this.priority, multipath: this.multipath.length ? this.multipath : undefined };
   }
@@ -773,6 +834,7 @@ export class Route extends Handle<RouteMsg> {
 
 /** A policy routing rule. */
 export class Rule extends Handle<RuleMsg> {
+  /** Which table of a source the object lives in. */
   protected readonly objectKind = 'rule' as const;
 
   /** @internal */
@@ -780,12 +842,15 @@ export class Rule extends Handle<RuleMsg> {
     super(binding, source, payload);
   }
 
+  /** `fib_rule_hdr.family`: `AF_INET` (2) or `AF_INET6` (10). */
   get family(): number {
     return rule.family(this.rec());
   }
+  /** `FRA_PRIORITY`. */
   get priority(): number {
     return rule.priority(this.rec());
   }
+  /** The table id (`FRA_TABLE`, else `fib_rule_hdr.table`). */
   get table(): number {
     return rule.table(this.rec());
   }
@@ -803,16 +868,20 @@ export class Rule extends Handle<RuleMsg> {
     const len = rule.dstLen(this.rec());
     return len === 0 ? 'all' : `${this.msg.attrs.dst}/${len}`;
   }
+  /** `FRA_IIFNAME`: the input device's name. */
   get iif(): string | undefined {
     return this.msg.attrs.iifname;
   }
+  /** `FRA_OIFNAME`: the output device's name. */
   get oif(): string | undefined {
     return this.msg.attrs.oifname;
   }
+  /** `FRA_FWMARK`. */
   get fwmark(): number | undefined {
     return this.msg.attrs.fwmark;
   }
 
+  /** The same rule through a read-only view: reads work, changes throw. */
   get ro(): Rule {
     return new Rule(this.binding.ro, this.source, this.payload());
   }
@@ -823,6 +892,7 @@ export class Rule extends Handle<RuleMsg> {
     return this;
   }
 
+  /** The rule's main fields, for `JSON.stringify`. */
   toJSON(): Record<string, unknown> {
     return { source: this.source, family: families[this.family], priority: this.priority, src: this.src, dst: this.dst, table: this.table, action: this.action };
   }
@@ -833,6 +903,7 @@ export class Rule extends Handle<RuleMsg> {
 
 /** An IP neighbour (ARP or NDP entry). */
 export class Neighbour extends Handle<NeighbourMsg> {
+  /** Which table of a source the object lives in. */
   protected readonly objectKind = 'neighbour' as const;
 
   /** @internal */
@@ -840,18 +911,23 @@ export class Neighbour extends Handle<NeighbourMsg> {
     super(binding, source, payload);
   }
 
+  /** `ndm_family`: `AF_INET` (2) or `AF_INET6` (10). */
   get family(): number {
     return neigh.family(this.rec());
   }
+  /** The interface index (`ndm_ifindex`). */
   get index(): number {
     return neigh.ifindex(this.rec());
   }
+  /** The interface the entry is on. */
   get interface(): Interface {
     return new Interface(this.binding, this.source, this.index);
   }
+  /** `NDA_DST`: the neighbour's IP address. */
   get dst(): string {
     return neigh.dst(this.rec()) ?? '';
   }
+  /** `NDA_LLADDR`: its link-layer address, when known. */
   get lladdr(): string | undefined {
     return neigh.lladdr(this.rec());
   }
@@ -864,6 +940,7 @@ export class Neighbour extends Handle<NeighbourMsg> {
     return (neigh.flags(this.rec()) & NTF.PROXY) !== 0;
   }
 
+  /** The same entry through a read-only view: reads work, changes throw. */
   get ro(): Neighbour {
     return new Neighbour(this.binding.ro, this.source, this.payload());
   }
@@ -874,6 +951,7 @@ export class Neighbour extends Handle<NeighbourMsg> {
     return this;
   }
 
+  /** The neighbour's main fields, for `JSON.stringify`. */
   toJSON(): Record<string, unknown> {
     return { source: this.source, index: this.index, dst: this.dst, lladdr: this.lladdr, state: this.state, proxy: this.proxy || undefined };
   }
@@ -881,6 +959,7 @@ export class Neighbour extends Handle<NeighbourMsg> {
 
 /** A bridge or VXLAN forwarding entry. */
 export class FdbEntry extends Handle<NeighbourMsg> {
+  /** Which table of a source the object lives in. */
   protected readonly objectKind = 'fdb' as const;
 
   /** @internal */
@@ -892,6 +971,7 @@ export class FdbEntry extends Handle<NeighbourMsg> {
   get index(): number {
     return neigh.ifindex(this.rec());
   }
+  /** The port (or VXLAN device). */
   get interface(): Interface {
     return new Interface(this.binding, this.source, this.index);
   }
@@ -899,9 +979,11 @@ export class FdbEntry extends Handle<NeighbourMsg> {
   get master(): number {
     return neigh.master(this.rec());
   }
+  /** `NDA_LLADDR`: the MAC address. */
   get lladdr(): string | undefined {
     return neigh.lladdr(this.rec());
   }
+  /** `NDA_VLAN`: the VLAN id, when the entry has one. */
   get vlan(): number | undefined {
     return neigh.vlan(this.rec());
   }
@@ -909,9 +991,11 @@ export class FdbEntry extends Handle<NeighbourMsg> {
   get dst(): string | undefined {
     return neigh.dst(this.rec());
   }
+  /** `NDA_VNI`: the VXLAN network identifier, when the entry has one. */
   get vni(): number | undefined {
     return neigh.vni(this.rec());
   }
+  /** `ndm_state` (`NUD_*` bits: 0x80 permanent, 0x40 noarp, ...). */
   get state(): number {
     return neigh.state(this.rec());
   }
@@ -920,6 +1004,7 @@ export class FdbEntry extends Handle<NeighbourMsg> {
     return neigh.flags(this.rec());
   }
 
+  /** The same entry through a read-only view: reads work, changes throw. */
   get ro(): FdbEntry {
     return new FdbEntry(this.binding.ro, this.source, this.payload());
   }
@@ -930,6 +1015,7 @@ export class FdbEntry extends Handle<NeighbourMsg> {
     return this;
   }
 
+  /** The forwarding entry's main fields, for `JSON.stringify`. */
   toJSON(): Record<string, unknown> {
     return { source: this.source, index: this.index, lladdr: this.lladdr, vlan: this.vlan, dst: this.dst, master: this.master || undefined };
   }

@@ -34,7 +34,10 @@ export interface SourceSpec {
    */
   name?: string;
   /** A network namespace: a name from `ip netns`, a path, or `{ pid }`. Opens live sockets there (needs `@nlkit/live`). */
-  netns?: string | { pid: number };
+  netns?: string | {
+    /** A process whose network namespace to use (`/proc/PID/ns/net`). */
+    pid: number;
+  };
   /**
    * A transport to use instead of live sockets: a `ReplayTransport` of a
    * capture, a `FakeTransport`, or any other. It carries the dumps and
@@ -188,16 +191,22 @@ interface Waiter {
  * (`NDB.open`, `db.sources.add`); read it through the database's views.
  */
 export class Source {
+  /** The source's name (`localhost`, the namespace's name, `pid<N>`, or the one given). */
   readonly name: string;
   /** Requests and dumps go through this client. */
   readonly ipr: IPRoute;
+  /** The kinds of objects the source follows. */
   readonly kinds: ReadonlySet<ObjectKind>;
   /** The records, by kind. */
   tables: Record<ObjectKind, RecordTable>;
   /** Whether the source is a live namespace (rather than a given transport). */
   readonly live: boolean;
   /** The namespace given, if any. */
-  readonly netns: string | { pid: number } | undefined;
+  readonly netns: string | {
+    /** The process whose namespace it is. */
+    pid: number;
+  } | undefined;
+  /** Counters of events, overruns, resyncs and loads. */
   readonly stats: SourceStats = { events: 0, overruns: 0, resyncs: 0, reconciles: 0, lastLoadMs: 0 };
 
   readonly #hooks: SourceHooks;

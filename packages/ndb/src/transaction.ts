@@ -61,18 +61,26 @@ export type CommitHook = (ctx: HookContext) => boolean | void | Promise<boolean 
 export interface ReviewEntry {
   /** `create`, `set`, `remove` (interfaces), `add`, `delete` (everything else), `port` (enslave/release). */
   readonly action: 'create' | 'set' | 'remove' | 'add' | 'delete' | 'port';
+  /** Which kind of object it acts on. */
   readonly kind: ObjectKind;
+  /** The source (namespace) it happens in. */
   readonly source: string;
   /** What it acts on: `br0`, `10.0.0.1/24 on br0`, `10.1.0.0/16 table 254`. */
   readonly target: string;
   /** For `set`: each attribute's value now and after. */
-  readonly changes?: Readonly<Record<string, { readonly from?: unknown; readonly to: unknown }>>;
+  readonly changes?: Readonly<Record<string, {
+    /** The value now (absent when unset). */
+    readonly from?: unknown;
+    /** The value after the commit. */
+    readonly to: unknown;
+  }>>;
   /** The one-line description the commit uses for the step. */
   readonly step: string;
 }
 
 /** The pending changes of a transaction, in the order a commit applies them. */
 export interface Review {
+  /** The changes, in commit order. */
   readonly entries: readonly ReviewEntry[];
   /** A diff-like listing, one change per line (`+ `, `- `, `~ `). */
   toString(): string;
@@ -129,6 +137,7 @@ const refKey = (r: LinkRef): string => `${r.source}/${'index' in r ? r.index : `
  * ```
  */
 export class Transaction extends View implements TxApi {
+  /** A number identifying the transaction (increasing, per process). */
   readonly id = nextId++;
   readonly #host: TxHost;
   #state: 'open' | 'committing' | 'committed' | 'failed' | 'dropped' = 'open';
@@ -273,7 +282,10 @@ export class Transaction extends View implements TxApi {
     if (this.#state !== 'open' && this.#state !== 'failed') throw new TransactionError(`${what}: the transaction is ${this.#state}`);
   }
 
-  /** @internal */
+  /**
+   * The transaction's reference to a device: an existing one by index, or one it creates by name.
+   * @internal
+   */
   ref(source: string, ref: IfaceRef): LinkRef {
     if (ref instanceof Interface) return ref.ref();
     if (typeof ref === 'number') return { source, index: ref };
@@ -304,7 +316,10 @@ export class Transaction extends View implements TxApi {
     return this.#host.sourceOfNetns(netns);
   }
 
-  /** @internal */
+  /**
+   * Records creating an interface.
+   * @internal
+   */
   createLink(source: string, spec: CreateSpec): void {
     this.#open('create interface');
     if (!spec || typeof spec.ifname !== 'string' || !spec.ifname) throw new TransactionError('create needs an ifname');
@@ -316,7 +331,10 @@ export class Transaction extends View implements TxApi {
     this.#creates.push({ source, spec: rest as CreateSpec });
   }
 
-  /** @internal */
+  /**
+   * Records changing an interface's attributes.
+   * @internal
+   */
   setLink(ref: LinkRef, changes: LinkChanges): void {
     this.#open('set interface');
     const k = refKey(ref);
@@ -326,7 +344,10 @@ export class Transaction extends View implements TxApi {
     this.#sets.set(k, { ref, changes: { ...cur?.changes, ...clean } });
   }
 
-  /** @internal */
+  /**
+   * Records deleting an interface.
+   * @internal
+   */
   removeLink(ref: LinkRef): void {
     this.#open('remove interface');
     if ('pending' in ref) {
@@ -337,19 +358,28 @@ export class Transaction extends View implements TxApi {
     this.#linkDels.set(refKey(ref), ref);
   }
 
-  /** @internal */
+  /**
+   * Records enslaving a port to a master, or releasing it (`null`).
+   * @internal
+   */
   setPort(port: LinkRef, master: LinkRef | null): void {
     this.#open('port');
     if (master && master.source !== port.source) throw new TransactionError('a port and its master must be in the same source');
     this.#ports.set(refKey(port), { port, master });
   }
 
-  /** @internal */
+  /**
+   * Records adding an address.
+   * @internal
+   */
   addAddress(ref: LinkRef, change: AddrChange): void {
     this.#addrOp('add', ref, change);
   }
 
-  /** @internal */
+  /**
+   * Records deleting an address.
+   * @internal
+   */
   delAddress(ref: LinkRef, change: AddrChange): void {
     this.#addrOp('del', ref, change);
   }
@@ -371,7 +401,10 @@ export class Transaction extends View implements TxApi {
     this.#addrs.set(k, { op, ref, change: { ...change, address: norm, ...(change.local !== undefined ? { local: canonicalIp(change.local) } : {}) } });
   }
 
-  /** @internal */
+  /**
+   * Records adding a route.
+   * @internal
+   */
   addRoute(source: string, spec: RouteAdd): void {
     this.#open('add route');
     this.#host.source(source);
@@ -382,7 +415,10 @@ export class Transaction extends View implements TxApi {
     this.#routes.push({ op: 'add', source, spec: rest });
   }
 
-  /** @internal */
+  /**
+   * Records changing the route whose payload is `before`.
+   * @internal
+   */
   setRoute(source: string, before: Uint8Array, changes: RouteChanges): void {
     this.#open('set route');
     const prev = this.#routes.find((r) => r.op === 'set' && r.source === source && sameRecord(locOf(r.before), locOf(before)));
@@ -390,26 +426,38 @@ export class Transaction extends View implements TxApi {
     else this.#routes.push({ op: 'set', source, before, changes });
   }
 
-  /** @internal */
+  /**
+   * Records deleting the route whose payload is `before`.
+   * @internal
+   */
   delRoute(source: string, before: Uint8Array): void {
     this.#open('delete route');
     this.#routes.push({ op: 'del', source, before });
   }
 
-  /** @internal */
+  /**
+   * Records adding a rule.
+   * @internal
+   */
   addRule(source: string, spec: RuleSpec): void {
     this.#open('add rule');
     ruleRequest('add', spec);
     this.#rules.push({ op: 'add', source, spec });
   }
 
-  /** @internal */
+  /**
+   * Records deleting the rule whose payload is `before`.
+   * @internal
+   */
   delRule(source: string, before: Uint8Array): void {
     this.#open('delete rule');
     this.#rules.push({ op: 'del', source, before });
   }
 
-  /** @internal */
+  /**
+   * Records adding a neighbour entry.
+   * @internal
+   */
   addNeigh(source: string, spec: NeighAdd): void {
     this.#open('add neighbour');
     const { source: _s, ...rest } = spec;
@@ -417,13 +465,19 @@ export class Transaction extends View implements TxApi {
     this.#neighs.push({ op: 'add', source, spec: rest as NeighAdd });
   }
 
-  /** @internal */
+  /**
+   * Records deleting the neighbour entry whose payload is `before`.
+   * @internal
+   */
   delNeigh(source: string, before: Uint8Array): void {
     this.#open('delete neighbour');
     this.#neighs.push({ op: 'del', source, before });
   }
 
-  /** @internal */
+  /**
+   * Records adding a forwarding entry.
+   * @internal
+   */
   addFdb(source: string, spec: FdbAdd): void {
     this.#open('add fdb entry');
     const { source: _s, ...rest } = spec;
@@ -431,7 +485,10 @@ export class Transaction extends View implements TxApi {
     this.#fdbs.push({ op: 'add', source, spec: rest as FdbAdd });
   }
 
-  /** @internal */
+  /**
+   * Records deleting the forwarding entry whose payload is `before`.
+   * @internal
+   */
   delFdb(source: string, before: Uint8Array): void {
     this.#open('delete fdb entry');
     this.#fdbs.push({ op: 'del', source, before });

@@ -21,35 +21,51 @@ export type Family = IpFamily;
 
 /** Interface fields to match. */
 export interface LinkQuery {
+  /** Only in this source (namespace), by name. */
   source?: string;
+  /** `ifi_index`. */
   index?: number;
+  /** `IFLA_IFNAME`. */
   ifname?: string;
   /** `IFLA_INFO_KIND`: `veth`, `bridge`, ... */
   kind?: string;
+  /** `IFLA_MASTER`: the bridge, bond or VRF the interface is enslaved to. */
   master?: IfaceRef;
   /** The MAC address, any case. */
   address?: string;
+  /** `IFLA_MTU`. */
   mtu?: number;
+  /** Administrative state: `IFF_UP` in `ifi_flags`. */
   state?: 'up' | 'down';
+  /** `IFLA_OPERSTATE`: `up`, `down`, `lowerlayerdown`, ... */
   operstate?: string;
 }
 
 /** Address fields to match. */
 export interface AddrQuery {
+  /** Only in this source (namespace), by name. */
   source?: string;
+  /** The interface (`ifa_index`). */
   index?: IfaceRef;
+  /** `ifa_family`. */
   family?: Family;
   /** The address, with `/prefixlen` to match that too. */
   address?: string;
+  /** `IFA_LOCAL`. */
   local?: string;
+  /** `ifa_prefixlen`. */
   prefixlen?: number;
+  /** `IFA_LABEL`. */
   label?: string;
+  /** `ifa_scope` (`RT_SCOPE_*` number). */
   scope?: number;
 }
 
 /** Route fields to match. */
 export interface RouteQuery {
+  /** Only in this source (namespace), by name. */
   source?: string;
+  /** `rtm_family`. */
   family?: Family;
   /** A table id or `main`, `local`, `default`. `get()` looks in `main` when it is left out; `filter()` in all. */
   table?: RouteTable;
@@ -57,59 +73,91 @@ export interface RouteQuery {
   dst?: string;
   /** `RTA_PRIORITY`; `metric` is the same. */
   priority?: number;
+  /** Same as `priority`. */
   metric?: number;
   /** The gateway, or one next hop's. */
   gateway?: string;
   /** The output device, or one next hop's. */
   oif?: IfaceRef;
+  /** `rtm_protocol` (`RTPROT_*`): a name (`kernel`, `boot`, `static`, ...) or its number. */
   protocol?: keyof typeof routeProtocols | number;
+  /** `rtm_type` (`RTN_*`): a name (`unicast`, `local`, `blackhole`, ...) or its number. */
   type?: keyof typeof routeTypes | number;
+  /** `rtm_scope` (`RT_SCOPE_*`): a name or its number. */
   scope?: keyof typeof routeScopes | number;
+  /** `rtm_tos`. */
   tos?: number;
+  /** `RTA_PREFSRC`: the preferred source address. */
   prefsrc?: string;
 }
 
 /** Rule fields to match. */
 export interface RuleQuery {
+  /** Only in this source (namespace), by name. */
   source?: string;
+  /** `fib_rule_hdr.family`. */
   family?: Family;
+  /** `FRA_PRIORITY`. */
   priority?: number;
+  /** The table (`FRA_TABLE`, else `fib_rule_hdr.table`): a name or an id. */
   table?: RouteTable;
+  /** `fib_rule_hdr.action` (`FR_ACT_*`): a name or its number. */
   action?: keyof typeof ruleActions | number;
   /** `'all'` or a prefix. */
   src?: string;
+  /** `'all'` or a prefix. */
   dst?: string;
+  /** `FRA_IIFNAME`: the input device's name. */
   iif?: string;
+  /** `FRA_OIFNAME`: the output device's name. */
   oif?: string;
+  /** `FRA_FWMARK`. */
   fwmark?: number;
 }
 
 /** Neighbour fields to match. */
 export interface NeighQuery {
+  /** Only in this source (namespace), by name. */
   source?: string;
+  /** `ndm_family`. */
   family?: Family;
+  /** The interface (`ndm_ifindex`). */
   index?: IfaceRef;
+  /** `NDA_DST`: the neighbour's address. */
   dst?: string;
+  /** `NDA_LLADDR`, any case. */
   lladdr?: string;
   /** Entries with any of these `NUD_*` bits. */
   state?: number;
+  /** Proxy entries only (`NTF_PROXY`), or none of them (`false`). */
   proxy?: boolean;
 }
 
 /** Forwarding entry fields to match. */
 export interface FdbQuery {
+  /** Only in this source (namespace), by name. */
   source?: string;
+  /** The port or VXLAN device (`ndm_ifindex`). */
   index?: IfaceRef;
+  /** `NDA_MASTER`: the bridge. */
   master?: IfaceRef;
+  /** `NDA_LLADDR`: the MAC address, any case. */
   lladdr?: string;
+  /** `NDA_VLAN`. */
   vlan?: number;
+  /** `NDA_DST`: a VXLAN remote. */
   dst?: string;
+  /** `NDA_VNI`. */
   vni?: number;
 }
 
 /** What `add()` returns for objects without a handle of their own: a way to commit the transaction. */
 export interface Pending {
-  commit(options?: { timeoutMs?: number }): Promise<unknown>;
+  /** Commits the transaction the object was added in (as `Transaction.commit`). */
+  commit(options?: {
+    /** Milliseconds each step may take to show in the events (as {@link CommitOptions.timeoutMs}). */
+    timeoutMs?: number;
+  }): Promise<unknown>;
 }
 
 const familyNumber = (f: Family): number => (f === 'inet' || f === AF_INET ? AF_INET : f === 'inet6' || f === AF_INET6 ? AF_INET6 : badFamily(f));
@@ -207,6 +255,7 @@ export class Interfaces implements Iterable<Interface> {
     return out;
   }
 
+  /** Every interface of the collection, across sources. */
   *[Symbol.iterator](): Iterator<Interface> {
     const c = cursor();
     for (const src of this.#b.data.list()) {
@@ -215,6 +264,7 @@ export class Interfaces implements Iterable<Interface> {
     }
   }
 
+  /** How many interfaces the collection holds. */
   get size(): number {
     let n = 0;
     for (const src of this.#b.data.list()) n += src.tables.interface.size;
@@ -265,6 +315,7 @@ export class Addresses implements Iterable<Address> {
     return this.filter(typeof query === 'string' ? { address: query } : query, 1)[0];
   }
 
+  /** The addresses that match a query or a predicate (all, without one), at most `limit` of them. */
   filter(query: AddrQuery | ((a: Address) => boolean) = {}, limit = Infinity): Address[] {
     const out: Address[] = [];
     if (typeof query === 'function') {
@@ -302,10 +353,12 @@ export class Addresses implements Iterable<Address> {
     return out;
   }
 
+  /** Every address of the collection, across sources. */
   *[Symbol.iterator](): Iterator<Address> {
     yield* this.filter();
   }
 
+  /** How many addresses the collection holds. */
   get size(): number {
     if (this.#family !== undefined) return this.filter().length;
     let n = 0;
@@ -418,6 +471,7 @@ export class Routes implements Iterable<Route> {
     return n;
   }
 
+  /** Every route of the collection, across sources. */
   *[Symbol.iterator](): Iterator<Route> {
     const q = this.#compile({});
     const c = cursor();
@@ -427,6 +481,7 @@ export class Routes implements Iterable<Route> {
     }
   }
 
+  /** How many routes the collection holds. */
   get size(): number {
     if (this.#fixed.family === undefined && this.#fixed.table === undefined) {
       let n = 0;
@@ -539,6 +594,7 @@ export class Rules implements Iterable<Rule> {
     return this.filter(typeof query === 'number' ? { priority: query } : query, 1)[0];
   }
 
+  /** The rules that match a query or a predicate (all, without one), at most `limit` of them. */
   filter(query: RuleQuery | ((r: Rule) => boolean) = {}, limit = Infinity): Rule[] {
     const out: Rule[] = [];
     if (typeof query === 'function') {
@@ -570,10 +626,12 @@ export class Rules implements Iterable<Rule> {
     return out;
   }
 
+  /** Every rule of the collection, across sources. */
   *[Symbol.iterator](): Iterator<Rule> {
     yield* this.filter();
   }
 
+  /** How many rules the collection holds. */
   get size(): number {
     let n = 0;
     for (const src of this.#b.data.list()) n += src.tables.rule.size;
@@ -611,6 +669,7 @@ export class Neighbours implements Iterable<Neighbour> {
     return this.filter(typeof query === 'string' ? { dst: query } : query, 1)[0];
   }
 
+  /** The neighbours that match a query or a predicate (all, without one), at most `limit` of them. */
   filter(query: NeighQuery | ((n: Neighbour) => boolean) = {}, limit = Infinity): Neighbour[] {
     const out: Neighbour[] = [];
     if (typeof query === 'function') {
@@ -650,10 +709,12 @@ export class Neighbours implements Iterable<Neighbour> {
     return out;
   }
 
+  /** Every neighbour of the collection, across sources. */
   *[Symbol.iterator](): Iterator<Neighbour> {
     yield* this.filter();
   }
 
+  /** How many neighbours the collection holds. */
   get size(): number {
     let n = 0;
     for (const src of this.#b.data.list()) n += src.tables.neighbour.size;
@@ -677,10 +738,12 @@ export class FdbEntries implements Iterable<FdbEntry> {
     this.#b = b;
   }
 
+  /** A forwarding entry by MAC address or fields; undefined when none matches. */
   get(query: string | FdbQuery): FdbEntry | undefined {
     return this.filter(typeof query === 'string' ? { lladdr: query } : query, 1)[0];
   }
 
+  /** The forwarding entries that match a query or a predicate (all, without one), at most `limit` of them. */
   filter(query: FdbQuery | ((e: FdbEntry) => boolean) = {}, limit = Infinity): FdbEntry[] {
     const out: FdbEntry[] = [];
     if (typeof query === 'function') {
@@ -708,10 +771,12 @@ export class FdbEntries implements Iterable<FdbEntry> {
     return out;
   }
 
+  /** Every forwarding entry of the collection, across sources. */
   *[Symbol.iterator](): Iterator<FdbEntry> {
     yield* this.filter();
   }
 
+  /** How many forwarding entries the collection holds. */
   get size(): number {
     let n = 0;
     for (const src of this.#b.data.list()) n += src.tables.fdb.size;
@@ -735,13 +800,22 @@ export class FdbEntries implements Iterable<FdbEntry> {
  * frozen copy.
  */
 export class View {
+  /** The interfaces (links). */
   readonly interfaces: Interfaces;
+  /** The IP addresses. */
   readonly addresses: Addresses;
+  /** The routes, of every table. */
   readonly routes: Routes;
+  /** The routing rules. */
   readonly rules: Rules;
+  /** The neighbours (ARP/NDP entries). */
   readonly neighbours: Neighbours;
+  /** The bridge forwarding entries. */
   readonly fdb: FdbEntries;
-  /** @internal */
+  /**
+   * The state this view reads, and the transaction it records into.
+   * @internal
+   */
   readonly binding: Binding;
 
   /** @internal */

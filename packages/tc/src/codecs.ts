@@ -112,7 +112,12 @@ export interface HeaderAndAttrs<H, A> {
 export function withHeader<F, D extends Record<string, any>>(
   header: StructCodec<F>,
   set: AttrSet<D>,
-): Codec<HeaderAndAttrs<StructValue<F>, AttrValues<D>>, { header?: StructInput<F>; attrs?: AttrInput<D> }> {
+): Codec<HeaderAndAttrs<StructValue<F>, AttrValues<D>>, {
+  /** The leading C struct's fields; missing ones are zero. */
+  header?: StructInput<F>;
+  /** The attributes after it. */
+  attrs?: AttrInput<D>;
+}> {
   const hsize = header.fixed;
   const start = align4(hsize);
   const codec: Codec<HeaderAndAttrs<StructValue<F>, AttrValues<D>>, { header?: StructInput<F>; attrs?: AttrInput<D> }> = {
@@ -233,7 +238,13 @@ export function flexStruct<F, K extends string, C extends Codec<any, any>, N ext
  * An entry of a list whose payload is a fixed header and then bytes whose
  * meaning the header tells (`struct tcf_ematch_hdr` + match data).
  */
-export function headerThenBytes<F>(head: StructCodec<F>): Codec<StructValue<F> & { data: Uint8Array }, StructInput<F> & { data?: Uint8Array }> {
+export function headerThenBytes<F>(head: StructCodec<F>): Codec<StructValue<F> & {
+  /** The bytes after the header, up to the end of the payload. */
+  data: Uint8Array;
+}, StructInput<F> & {
+  /** The bytes after the header; none when omitted. */
+  data?: Uint8Array;
+}> {
   const hsize = head.fixed;
   type Out = StructValue<F> & { data: Uint8Array };
   const codec: Codec<Out, StructInput<F> & { data?: Uint8Array }> = {

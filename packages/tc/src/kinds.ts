@@ -195,9 +195,25 @@ export const classXstatsKinds = {
 
 /** The type of {@link defaultTables}. */
 export interface DefaultTables extends TcTables {
-  readonly qdisc: { readonly options: typeof qdiscKinds; readonly xstats: typeof qdiscXstatsKinds };
-  readonly class: { readonly options: typeof classKinds; readonly xstats: typeof classXstatsKinds };
-  readonly filter: { readonly options: FilterKinds };
+  /** Qdisc kinds. */
+  readonly qdisc: {
+    /** `TCA_OPTIONS` by kind ({@link qdiscKinds}). */
+    readonly options: typeof qdiscKinds;
+    /** `TCA_XSTATS`/`TCA_STATS_APP` by kind ({@link qdiscXstatsKinds}). */
+    readonly xstats: typeof qdiscXstatsKinds;
+  };
+  /** Class kinds. */
+  readonly class: {
+    /** `TCA_OPTIONS` by kind ({@link classKinds}). */
+    readonly options: typeof classKinds;
+    /** `TCA_XSTATS`/`TCA_STATS_APP` by kind ({@link classXstatsKinds}). */
+    readonly xstats: typeof classXstatsKinds;
+  };
+  /** Filter kinds. */
+  readonly filter: {
+    /** `TCA_OPTIONS` by kind. */
+    readonly options: FilterKinds;
+  };
   readonly action: typeof actAttrs;
 }
 

@@ -24,18 +24,57 @@ export type ActionValue = AttrValues<typeof actAttrs.defs>;
 
 /** What the readers need of a decoded tc message: its type, `struct tcmsg` and `TCA_KIND`. */
 export interface TcMessageLike {
+  /** `nlmsg_type` (`RTM_NEWQDISC`, `RTM_NEWTCLASS`, `RTM_NEWTFILTER`, …). */
   readonly type: number;
-  readonly header: { readonly handle: number; readonly parent: number; readonly info: number };
-  readonly attrs: { readonly kind?: string; readonly options?: unknown; readonly xstats?: unknown; readonly stats2?: { readonly app?: unknown } };
+  /** The `struct tcmsg` fields the readers use. */
+  readonly header: {
+    /** `tcm_handle`. */
+    readonly handle: number;
+    /** `tcm_parent`. */
+    readonly parent: number;
+    /** `tcm_info` (a filter's priority and protocol). */
+    readonly info: number;
+  };
+  /** The `TCA_*` attributes the readers use. */
+  readonly attrs: {
+    /** `TCA_KIND`. */
+    readonly kind?: string;
+    /** `TCA_OPTIONS`, decoded for the kind (bytes for a kind without a schema). */
+    readonly options?: unknown;
+    /** `TCA_XSTATS`: the kind's own statistics. */
+    readonly xstats?: unknown;
+    /** `TCA_STATS2`. */
+    readonly stats2?: {
+      /** `TCA_STATS_APP`: the kind's own statistics. */
+      readonly app?: unknown;
+    };
+  };
 }
 
 /** What the options readers need of a decoded qdisc, class or filter: `TCA_KIND` and `TCA_OPTIONS`. */
 export interface TcOptionsLike {
-  readonly attrs: { readonly kind?: string; readonly options?: unknown };
+  /** The `TCA_*` attributes the readers use. */
+  readonly attrs: {
+    /** `TCA_KIND`. */
+    readonly kind?: string;
+    /** `TCA_OPTIONS`, decoded for the kind. */
+    readonly options?: unknown;
+  };
 }
 /** What the statistics readers need of a decoded qdisc or class: `TCA_KIND`, `TCA_XSTATS`, `TCA_STATS2`. */
 export interface TcStatsLike {
-  readonly attrs: { readonly kind?: string; readonly xstats?: unknown; readonly stats2?: { readonly app?: unknown } };
+  /** The `TCA_*` attributes the readers use. */
+  readonly attrs: {
+    /** `TCA_KIND`. */
+    readonly kind?: string;
+    /** `TCA_XSTATS`: the kind's own statistics. */
+    readonly xstats?: unknown;
+    /** `TCA_STATS2`. */
+    readonly stats2?: {
+      /** `TCA_STATS_APP`: the kind's own statistics (preferred to `xstats`). */
+      readonly app?: unknown;
+    };
+  };
 }
 
 /** The options when `kind` matches and were decoded (not left as bytes). */
@@ -218,17 +257,25 @@ export interface HtbClassParams {
   cburst: number;
   /** The raw bucket sizes in scheduler ticks (`TCA_HTB_PARMS` `buffer`, `cbuffer`). */
   buffer: number;
+  /** The ceil bucket in scheduler ticks (`TCA_HTB_PARMS` `cbuffer`). */
   cbuffer: number;
   /** Cell sizes of the rate and ceil tables (`1 << cell_log`), shown after the bursts (`1593b/1`). */
   cell: number;
+  /** Cell size of the ceil table. */
   ccell: number;
+  /** `prio`: priority for spare bandwidth (`tc_htb_opt.prio`). */
   prio: number;
+  /** `quantum`, bytes (`tc_htb_opt.quantum`). */
   quantum: number;
   /** 0 for a leaf; an inner class is 7 when idle. */
   level: number;
+  /** `mpu` of the rate table, bytes. */
   mpu: number;
+  /** `mpu` of the ceil table, bytes. */
   cmpu: number;
+  /** `overhead` of the rate table, bytes. */
   overhead: number;
+  /** The rate table's link layer, as tc names it (`ethernet`, `atm`). */
   linklayer: string;
 }
 
@@ -282,7 +329,9 @@ export interface TbfParams {
   limit: number;
   /** Microseconds a packet may wait, as tc derives it from the limit (tc's `lat`); negative when the limit is below the burst. */
   latency: number;
+  /** `mpu` of the rate table, bytes. */
   mpu: number;
+  /** The rate table's link layer, as tc names it (`ethernet`, `atm`). */
   linklayer: string;
   /** Bytes per second of the peak rate, when one is set. */
   peakrate?: bigint;

@@ -98,11 +98,24 @@ export function rootAttrsFor<D extends Record<string, AttrDef>>(actAttrs: AttrSe
 /** The kind tables a tc family is built from, one per message type family. */
 export interface TcTables {
   /** `TCA_OPTIONS` / `TCA_XSTATS` (and `TCA_STATS_APP`) of qdiscs. */
-  readonly qdisc: { readonly options: KindTable; readonly xstats: KindTable };
+  readonly qdisc: {
+    /** `TCA_OPTIONS` codecs by kind. */
+    readonly options: KindTable;
+    /** `TCA_XSTATS`/`TCA_STATS_APP` codecs by kind. */
+    readonly xstats: KindTable;
+  };
   /** The same for classes. */
-  readonly class: { readonly options: KindTable; readonly xstats: KindTable };
+  readonly class: {
+    /** `TCA_OPTIONS` codecs by kind. */
+    readonly options: KindTable;
+    /** `TCA_XSTATS`/`TCA_STATS_APP` codecs by kind. */
+    readonly xstats: KindTable;
+  };
   /** `TCA_OPTIONS` of filters and chain templates (built with the action list they embed). */
-  readonly filter: { readonly options: KindTable };
+  readonly filter: {
+    /** `TCA_OPTIONS` codecs by kind. */
+    readonly options: KindTable;
+  };
   /** `tc-act-attrs` with its action kinds. */
   readonly action: AttrSet<any>;
 }

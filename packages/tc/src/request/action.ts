@@ -22,6 +22,7 @@ interface ActionCommon {
 
 /** `mirred`: redirect or mirror to another device (`action mirred egress redirect dev ifb0`). */
 export interface MirredSpec extends ActionCommon {
+  /** `TCA_ACT_KIND`. */
   kind: 'mirred';
   /** `egress redirect`, `egress mirror`, `ingress redirect`, `ingress mirror`. */
   action: 'egress redirect' | 'egress mirror' | 'ingress redirect' | 'ingress mirror';
@@ -33,43 +34,66 @@ export interface MirredSpec extends ActionCommon {
 
 /** `gact`: a plain verdict (`action drop`), optionally random (`random determ ok 10`). */
 export interface GactSpec extends ActionCommon {
+  /** `TCA_ACT_KIND`. */
   kind: 'gact';
+  /** The verdict (`ok`, `drop`, `pipe`, `goto chain N`, …), `tc_gact.action`. */
   control: Control;
-  random?: { type: 'netrand' | 'determ'; control: Control; value: number };
+  /** `random TYPE CONTROL VAL` (`TCA_GACT_PROB`): another verdict, taken at random or every VAL-th packet. */
+  random?: {
+    /** `netrand` (probability 1/`value`) or `determ` (every `value`-th packet): `ptype`. */
+    type: 'netrand' | 'determ';
+    /** The verdict taken then: `paction`. */
+    control: Control;
+    /** `pval`. */
+    value: number;
+  };
 }
 
 /** `police` as an action. */
 export interface PoliceActionSpec extends ActionCommon, Omit<PoliceSpec, 'index'> {
+  /** `TCA_ACT_KIND`. */
   kind: 'police';
 }
 
 /** `skbedit`: set priority, queue, mark or packet type. */
 export interface SkbeditSpec extends ActionCommon {
+  /** `TCA_ACT_KIND`. */
   kind: 'skbedit';
   /** A class id (`1:10`) or number written to `skb->priority`. */
   priority?: Handle;
+  /** `queue_mapping N`: the transmit queue (`TCA_SKBEDIT_QUEUE_MAPPING`). */
   queueMapping?: number;
+  /** `mark N`: written to `skb->mark` (`TCA_SKBEDIT_MARK`). */
   mark?: number;
+  /** `mark N/MASK`: the bits of `mark` to write (`TCA_SKBEDIT_MASK`). */
   mask?: number;
   /** `host`, `otherhost`, `broadcast`, `multicast` or `PACKET_*` number. */
   ptype?: 'host' | 'otherhost' | 'broadcast' | 'multicast' | number;
+  /** Verdict after the action; default `pipe`. */
   control?: Control;
 }
 
 /** `vlan`: pop, push or modify a VLAN tag. */
 export interface VlanSpec extends ActionCommon {
+  /** `TCA_ACT_KIND`. */
   kind: 'vlan';
+  /** What to do with the tag (`tc_vlan.v_action`). */
   op: 'pop' | 'push' | 'modify';
+  /** `id N`: the VLAN id (`TCA_VLAN_PUSH_VLAN_ID`); required for `push` and `modify`. */
   id?: number;
   /** `802.1q` or `802.1ad` (sent only when given, as tc does). */
   protocol?: string | number;
+  /** `priority N`: the 802.1p priority (`TCA_VLAN_PUSH_VLAN_PRIORITY`). */
   priority?: number;
+  /** Verdict after the action; default `pipe`. */
   control?: Control;
 }
 
 /** Any other kind: its `TCA_ACT_OPTIONS` as the schema takes them. */
 export interface RawActionSpec extends ActionCommon {
+  /** `TCA_ACT_KIND`. */
   kind: string;
+  /** `TCA_ACT_OPTIONS`, as the kind's schema takes them. */
   options?: unknown;
 }
 

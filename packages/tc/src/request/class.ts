@@ -19,43 +19,59 @@ interface ClassCommon {
   parent?: Handle;
   /** This class (`1:10`). */
   classid?: Handle;
+  /** `estimator INTERVAL TIME_CONST`: a rate estimator (`TCA_RATE`). */
   estimator?: EstimatorSpec;
 }
 
 /** An htb class: tc's `rate`, `ceil`, `burst`, `cburst`, `prio`, `quantum`, `mtu`, `mpu`, `overhead`, `linklayer`. */
 export interface HtbClassSpec extends ClassCommon {
+  /** `TCA_KIND`. */
   kind: 'htb';
+  /** `rate` (`TCA_HTB_PARMS` rate, `TCA_HTB_RATE64` from 2^32 bytes/s): a tc rate string (`'10mbit'`; no unit means bit/s) or a number of bytes per second. Required. */
   rate: string | number | bigint;
   /** Defaults to the rate. */
   ceil?: string | number | bigint;
   /** Bytes (`'15k'`, optionally `/cell`); default rate/hz + mtu. */
   burst?: string | number;
+  /** `cburst`: the burst at ceil rate, bytes (`'15k'`, optionally `/cell`); default ceil/hz + mtu. */
   cburst?: string | number;
+  /** `prio N`: priority for spare bandwidth, lower first (`tc_htb_opt.prio`); default 0. */
   prio?: number;
+  /** `quantum BYTES` (`tc_htb_opt.quantum`); 0, the default, lets the kernel derive it from the rate and `r2q`. */
   quantum?: number;
   /** Largest packet the rate tables cover (tc's default 1600). */
   mtu?: number;
+  /** `mpu`: minimum packet size the rate tables charge, bytes (0..65535). */
   mpu?: number;
+  /** `overhead`: bytes added to each packet's size (0..65535). */
   overhead?: number;
+  /** `linklayer`: `ethernet` (the default) or `atm`. */
   linklayer?: Linklayer;
 }
 
 /** A drr class: its quantum in bytes. */
 export interface DrrClassSpec extends ClassCommon {
+  /** `TCA_KIND`. */
   kind: 'drr';
+  /** `quantum BYTES` (`TCA_DRR_QUANTUM`); the kernel's default (the device MTU) when omitted. */
   quantum?: number;
 }
 
 /** A qfq class: weight and largest packet. */
 export interface QfqClassSpec extends ClassCommon {
+  /** `TCA_KIND`. */
   kind: 'qfq';
+  /** `weight N` (`TCA_QFQ_WEIGHT`). */
   weight?: number;
+  /** `maxpkt BYTES`: largest packet of the class (`TCA_QFQ_LMAX`). */
   maxpkt?: number;
 }
 
 /** Any other kind: its `TCA_OPTIONS` as the schema takes them. An empty kind sends no `TCA_KIND`. */
 export interface RawClassSpec extends ClassCommon {
+  /** `TCA_KIND`; empty to send none. */
   kind: string;
+  /** `TCA_OPTIONS`, as the kind's schema takes them; omitted when undefined. */
   options?: unknown;
 }
 

@@ -31,6 +31,7 @@ interface FilterCommon {
   handle?: string | number;
   /** `TCA_CHAIN`. */
   chain?: number;
+  /** `estimator INTERVAL TIME_CONST`: a rate estimator (`TCA_RATE`). */
   estimator?: EstimatorSpec;
 }
 
@@ -38,12 +39,15 @@ interface FilterCommon {
 interface Target {
   /** `classid`/`flowid`: the class matching packets go to. */
   classid?: Handle;
+  /** `action …`: actions run on matching packets, in order (the kind's `_ACT` attribute, e.g. `TCA_U32_ACT`). */
   actions?: readonly ActionSpec[];
+  /** `police …`: a policer for matching packets (the kind's `_POLICE` attribute, e.g. `TCA_U32_POLICE`). */
   police?: PoliceSpec;
 }
 
 /** The u32 classifier: selectors, hash tables, links, offsets (f_u32.c). */
 export interface U32FilterSpec extends FilterCommon, Target {
+  /** `TCA_KIND`. */
   kind: 'u32';
   /** What follows each `match`: `'ip dst 10.0.0.0/8'`, `'tcp dport 80 0xffff'`, `'u32 0x1 0xff at 8'`. */
   match?: string | readonly string[];
@@ -58,39 +62,75 @@ export interface U32FilterSpec extends FilterCommon, Target {
   /** Put this node in this hash table (`1:`, or `1:2:` for a bucket). */
   ht?: string | number;
   /** `sample SELECTOR [divisor N]`: put the node in the bucket the selector hashes to. */
-  sample?: { match: string; divisor?: number };
-  hashkey?: { mask?: number; at?: number };
-  offset?: { plus?: number; at?: number; mask?: number; shift?: number; eat?: boolean };
+  sample?: {
+    /** The selector, as after `match` (one key). */
+    match: string;
+    /** `divisor N`: the table's bucket count (1..256, a power of two); default 256. */
+    divisor?: number;
+  };
+  /** `hashkey mask MASK at AT`: which bits of the packet pick a bucket of the linked table (`tc_u32_sel.hmask`, `hoff`). */
+  hashkey?: {
+    /** `mask`: the bits of the 32-bit word that are hashed (`hmask`). */
+    mask?: number;
+    /** `at`: offset of the word (`hoff`), a multiple of 4. */
+    at?: number;
+  };
+  /** `offset …`: how far the next header starts, for a linked table's matches (`tc_u32_sel.off`, `offoff`, `offmask`, `offshift`). */
+  offset?: {
+    /** `plus N`: a constant offset (`off`, flag `TC_U32_OFFSET`). */
+    plus?: number;
+    /** `at N`: where to read a 16-bit variable offset (`offoff`, flag `TC_U32_VAROFFSET`); even. */
+    at?: number;
+    /** `mask M`: mask of that 16-bit value (`offmask`). */
+    mask?: number;
+    /** `shift S`: right shift of that value (`offshift`). */
+    shift?: number;
+    /** `eat`: consume the offset, so later matches are relative to it (flag `TC_U32_EAT`). */
+    eat?: boolean;
+  };
+  /** `indev NAME`: match packets arriving on this device only (`TCA_U32_INDEV`). */
   indev?: string;
+  /** `skip_hw`: do not offload to hardware (`TCA_CLS_FLAGS_SKIP_HW`); excludes `skipSw`. */
   skipHw?: boolean;
+  /** `skip_sw`: run in hardware only (`TCA_CLS_FLAGS_SKIP_SW`); excludes `skipHw`. */
   skipSw?: boolean;
 }
 
 /** The flower classifier: keys as tc names them. */
 export interface FlowerFilterSpec extends FilterCommon, Omit<FlowerMatch, 'classid'>, Target {
+  /** `TCA_KIND`. */
   kind: 'flower';
 }
 
 /** The matchall classifier. */
 export interface MatchallFilterSpec extends FilterCommon, Omit<Target, 'police'> {
+  /** `TCA_KIND`. */
   kind: 'matchall';
+  /** `skip_hw`: do not offload to hardware (`TCA_CLS_FLAGS_SKIP_HW`); excludes `skipSw`. */
   skipHw?: boolean;
+  /** `skip_sw`: run in hardware only (`TCA_CLS_FLAGS_SKIP_SW`); excludes `skipHw`. */
   skipSw?: boolean;
 }
 
 /** The fw classifier: the handle is the firewall mark. */
 export interface FwFilterSpec extends FilterCommon, Target {
+  /** `TCA_KIND`. */
   kind: 'fw';
   /** Mask applied to the mark before comparing. */
   mask?: number;
+  /** `indev NAME`: match packets arriving on this device only (`TCA_FW_INDEV`). */
   indev?: string;
 }
 
 /** One classic BPF instruction (`struct sock_filter`). */
 export interface SockFilter {
+  /** `code`: the opcode (16 bits). */
   code: number;
+  /** `jt`: instructions to skip when the condition is true (8 bits). */
   jt: number;
+  /** `jf`: instructions to skip when it is false (8 bits). */
   jf: number;
+  /** `k`: the operand (32 bits). */
   k: number;
 }
 
@@ -99,21 +139,27 @@ export interface SockFilter {
  * classic BPF program (`bytecode '4,40 0 0 12,21 0 1 2048,6 0 0 262144,6 0 0 0'`).
  */
 export interface BpfFilterSpec extends FilterCommon, Target {
+  /** `TCA_KIND`. */
   kind: 'bpf';
   /** An eBPF program of type `BPF_PROG_TYPE_SCHED_CLS` (`TCA_BPF_FD`). */
   fd?: number;
   /** A classic BPF program (`TCA_BPF_OPS_LEN`, `TCA_BPF_OPS`): tc's `bytecode` text (the count, then `code jt jf k` per instruction, comma-separated), or the instructions. */
   bytecode?: string | readonly SockFilter[];
+  /** A name for the program, shown by `tc filter show` (`TCA_BPF_NAME`). */
   name?: string;
   /** `da`: the program's return code is the verdict. */
   directAction?: boolean;
+  /** `skip_hw`: do not offload to hardware (`TCA_CLS_FLAGS_SKIP_HW`); excludes `skipSw`. */
   skipHw?: boolean;
+  /** `skip_sw`: run in hardware only (`TCA_CLS_FLAGS_SKIP_SW`); excludes `skipHw`. */
   skipSw?: boolean;
 }
 
 /** Any other kind (and basic with its ematch tree): its `TCA_OPTIONS` as the schema takes them. */
 export interface RawFilterSpec extends FilterCommon {
+  /** `TCA_KIND`; empty to send none. */
   kind: string;
+  /** `TCA_OPTIONS`, as the kind's schema takes them. */
   options?: unknown;
 }
 
@@ -144,7 +190,12 @@ function target(s: Target, clock: TcClock): Record<string, unknown> {
 }
 
 /** `TCA_OPTIONS` of u32 and the node handle, as `u32_parse_opt` builds them. */
-export function u32OptionsFrom(s: Omit<U32FilterSpec, keyof FilterCommon | 'kind'>, handle = 0, clock: TcClock = DEFAULT_CLOCK): { handle: number; options: Record<string, unknown> } {
+export function u32OptionsFrom(s: Omit<U32FilterSpec, keyof FilterCommon | 'kind'>, handle = 0, clock: TcClock = DEFAULT_CLOCK): {
+  /** The filter handle, with `order` merged into its node bits. */
+  handle: number;
+  /** `TCA_OPTIONS` (`TCA_U32_*`). */
+  options: Record<string, unknown>;
+} {
   const o: Record<string, unknown> = {};
   const { sel, mark } = u32Selector(s.match ?? []);
   const flags = new Set<U32Sel['flags'][number]>();
@@ -325,9 +376,13 @@ export function filterRequest(op: Exclude<TcOp, 'link'>, spec: FilterSpec, clock
 
 /** A chain, optionally with a filter template (the keys its filters may use). */
 export interface ChainSpec {
+  /** The device's ifindex (omit with `block`). */
   index?: number;
+  /** A shared block instead of a device. */
   block?: number;
+  /** The qdisc the chain belongs to (`ffff:`, `ingress`/`egress`, `1:`). */
   parent?: Handle;
+  /** The chain's number (`TCA_CHAIN`). */
   chain: number;
   /** A filter spec whose kind and options become the chain's template. */
   template?: FilterSpec;

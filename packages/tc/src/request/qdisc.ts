@@ -18,23 +18,33 @@ interface QdiscCommon {
   handle?: Handle;
   /** `root` (the default), `ingress`, `clsact`, or a class (`1:10`). */
   parent?: Handle;
+  /** `estimator INTERVAL TIME_CONST`: a rate estimator (`TCA_RATE`). */
   estimator?: EstimatorSpec;
+  /** `ingress_block N`: the shared block of the ingress hook (`TCA_INGRESS_BLOCK`; ingress, clsact). */
   ingressBlock?: number;
+  /** `egress_block N`: the shared block of the egress hook (`TCA_EGRESS_BLOCK`; clsact). */
   egressBlock?: number;
 }
 
 /** `htb` qdisc: `default` class minor, `r2q`, `direct_qlen`, `offload`. */
 export interface HtbQdiscSpec extends QdiscCommon {
+  /** `TCA_KIND`. */
   kind: 'htb';
+  /** `default N`: minor of the class unclassified traffic goes to (`TCA_HTB_INIT` `defcls`); 0, the default, sends it out directly. */
   default?: number;
+  /** `r2q N`: divisor of a class's rate that gives its default quantum (`rate2quantum`); tc's default 10. */
   r2q?: number;
+  /** `direct_qlen N`: length of the direct queue (`TCA_HTB_DIRECT_QLEN`), packets. */
   directQlen?: number;
+  /** `offload`: offload to hardware (`TCA_HTB_OFFLOAD`). */
   offload?: boolean;
 }
 
 /** `tbf`: rate, burst and either latency or limit. */
 export interface TbfSpec extends QdiscCommon {
+  /** `TCA_KIND`. */
   kind: 'tbf';
+  /** `rate` (`TCA_TBF_PARMS` rate, `TCA_TBF_RATE64` above 32 bits): a tc rate string (`'10mbit'`; no unit means bit/s) or a number of bytes per second. */
   rate: string | number | bigint;
   /** Bucket size, optionally with a cell size (`'32kb'`, `'32kb/8'`). */
   burst: string | number;
@@ -42,11 +52,15 @@ export interface TbfSpec extends QdiscCommon {
   latency?: string | number;
   /** Queue limit in bytes. */
   limit?: string | number;
+  /** `peakrate` (`TCA_TBF_PARMS` peakrate, `TCA_TBF_PRATE64`): a tc rate string (`'10mbit'`; no unit means bit/s) or a number of bytes per second; needs `mtu`. */
   peakrate?: string | number | bigint;
   /** Peak bucket size (needed with `peakrate`), optionally with a cell size. */
   mtu?: string | number;
+  /** `mpu`: minimum packet size the rate tables charge, a tc size (bytes). */
   mpu?: string | number;
+  /** `overhead`: bytes added to each packet's size by the rate tables. */
   overhead?: number;
+  /** `linklayer`: `ethernet` (the default) or `atm` (sizes rounded up to 53-byte cells). */
   linklayer?: Linklayer;
 }
 
@@ -55,67 +69,101 @@ export type Percent = number | string;
 
 /** `netem`: delay, jitter, loss, duplication, rate. */
 export interface NetemSpec extends QdiscCommon {
+  /** `TCA_KIND`. */
   kind: 'netem';
   /** Packets (tc's default 1000). */
   limit?: number;
+  /** `delay TIME`: added latency (`tc_netem_qopt.latency`), a tc time (`'100ms'`; a number is µs). */
   delay?: string | number;
+  /** `delay TIME JITTER`: random variation of the delay (`tc_netem_qopt.jitter`), a tc time. */
   jitter?: string | number;
+  /** Correlation of successive delays (`TCA_NETEM_CORR` `delay_corr`). */
   delayCorrelation?: Percent;
+  /** `loss random PERCENT`: probability of dropping a packet (`tc_netem_qopt.loss`). */
   loss?: Percent;
+  /** Correlation of successive losses (`TCA_NETEM_CORR` `loss_corr`). */
   lossCorrelation?: Percent;
+  /** `duplicate PERCENT`: probability of duplicating a packet (`tc_netem_qopt.duplicate`). */
   duplicate?: Percent;
+  /** Correlation of successive duplications (`TCA_NETEM_CORR` `dup_corr`). */
   duplicateCorrelation?: Percent;
+  /** `rate RATE` (`TCA_NETEM_RATE`, `TCA_NETEM_RATE64` above 32 bits): a tc rate string (`'10mbit'`; no unit means bit/s) or a number of bytes per second. */
   rate?: string | number | bigint;
 }
 
 /** `fq_codel`. Times like `'5ms'`, sizes like `'1514'` or `'32mb'`. */
 export interface FqCodelSpec extends QdiscCommon {
+  /** `TCA_KIND`. */
   kind: 'fq_codel';
+  /** `limit N`: queue limit in packets (`TCA_FQ_CODEL_LIMIT`). */
   limit?: number;
+  /** `flows N`: number of flow queues (`TCA_FQ_CODEL_FLOWS`). */
   flows?: number;
+  /** `target TIME`: acceptable minimum queue delay (`TCA_FQ_CODEL_TARGET`, µs). */
   target?: string | number;
+  /** `interval TIME`: the CoDel interval (`TCA_FQ_CODEL_INTERVAL`, µs). */
   interval?: string | number;
+  /** `quantum BYTES`: bytes dequeued per flow per round (`TCA_FQ_CODEL_QUANTUM`). */
   quantum?: string | number;
+  /** `ce_threshold TIME`: delay above which ECT packets are CE-marked (`TCA_FQ_CODEL_CE_THRESHOLD`, µs). */
   ceThreshold?: string | number;
+  /** `memory_limit BYTES`: memory the queues may use (`TCA_FQ_CODEL_MEMORY_LIMIT`). */
   memoryLimit?: string | number;
+  /** `drop_batch N`: packets dropped at once when over limit (`TCA_FQ_CODEL_DROP_BATCH_SIZE`). */
   dropBatch?: number;
+  /** `ecn`/`noecn`: mark instead of drop (`TCA_FQ_CODEL_ECN`). */
   ecn?: boolean;
 }
 
 /** `prio` and `pfifo_fast`: bands and the priority map (tc's defaults: 3 bands, the standard map). */
 export interface PrioSpec extends QdiscCommon {
+  /** `TCA_KIND`. */
   kind: 'prio' | 'pfifo_fast';
+  /** `bands N` (`tc_prio_qopt.bands`); default 3. */
   bands?: number;
+  /** `priomap P0 … P15`: the band of each `TC_PRIO_*` priority (`tc_prio_qopt.priomap`, 16 entries). */
   priomap?: readonly number[];
 }
 
 /** `pfifo`, `bfifo`, `pfifo_head_drop`: the limit (packets, bytes for bfifo). */
 export interface FifoSpec extends QdiscCommon {
+  /** `TCA_KIND`. */
   kind: 'pfifo' | 'bfifo' | 'pfifo_head_drop';
+  /** `limit N` (`tc_fifo_qopt.limit`): packets, or a tc size in bytes for `bfifo`; the kernel's default when omitted. */
   limit?: string | number;
 }
 
 /** `sfq`. */
 export interface SfqSpec extends QdiscCommon {
+  /** `TCA_KIND`. */
   kind: 'sfq';
+  /** `quantum BYTES`: bytes dequeued per flow per round (`tc_sfq_qopt.quantum`; 0: the device MTU). */
   quantum?: string | number;
   /** Seconds between hash perturbations. */
   perturb?: number;
+  /** `limit N`: queue limit in packets (`tc_sfq_qopt.limit`; 0: the kernel's default). */
   limit?: number;
+  /** `divisor N`: hash table size (`tc_sfq_qopt.divisor`; 0: the kernel's default). */
   divisor?: number;
+  /** `flows N`: number of flows (`tc_sfq_qopt.flows`; 0: the kernel's default). */
   flows?: number;
+  /** `depth N`: packets per flow (`tc_sfq_qopt_v1.depth`; 0: the kernel's default). */
   depth?: number;
+  /** `headdrop`: drop from the head of a full flow instead of the tail. */
   headdrop?: boolean;
 }
 
 /** `ingress` and `clsact` (parent and handle are implied). */
 export interface IngressSpec extends QdiscCommon {
+  /** `TCA_KIND`. */
   kind: 'ingress' | 'clsact';
 }
 
 /** Any other kind: its `TCA_OPTIONS` as the schema takes them. An empty kind sends no `TCA_KIND` (for `del`, `get`, `dump`). */
 export interface RawQdiscSpec extends QdiscCommon {
+  /** `TCA_KIND`; empty to send none. */
   kind: string;
+  /** `TCA_OPTIONS`, as the kind's schema takes them; omitted when undefined. */
   options?: unknown;
 }
 

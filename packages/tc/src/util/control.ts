@@ -65,7 +65,12 @@ function extVal(s: string, whole: string): number {
  * `EXCEED[/CONFORM]` (`parse_action_control_slash`, police's `conform-exceed`):
  * the verdict for packets over the rate and, optionally, for those within it.
  */
-export function parseControlPair(c: Control | readonly [Control, Control?]): { exceed: number; conform?: number } {
+export function parseControlPair(c: Control | readonly [Control, Control?]): {
+  /** The verdict (`TC_ACT_*`) for packets over the rate. */
+  exceed: number;
+  /** The verdict for packets within it, when given. */
+  conform?: number;
+} {
   const [a, b] = Array.isArray(c) ? c : typeof c === 'string' && c.includes('/') ? c.split('/') : [c];
   const exceed = parseControl(a as Control);
   return b === undefined ? { exceed } : { exceed, conform: parseControl(b as Control) };

@@ -14,16 +14,23 @@ export type FlowerAttrsInput = Omit<AttrInput<ReturnType<typeof flowerAttrsFor>[
 
 /** The flower keys a request can carry, as tc names them. */
 export interface FlowerMatch {
+  /** `classid`/`flowid`: the class matching packets go to (`TCA_FLOWER_CLASSID`). */
   classid?: Handle;
+  /** `indev NAME`: packets arriving on this device (`TCA_FLOWER_INDEV`). */
   indev?: string;
+  /** `skip_hw`: do not offload to hardware (`TCA_CLS_FLAGS_SKIP_HW` in `TCA_FLOWER_FLAGS`). */
   skipHw?: boolean;
+  /** `skip_sw`: run in hardware only (`TCA_CLS_FLAGS_SKIP_SW`). */
   skipSw?: boolean;
+  /** `verbose`: ask for more detail in offload errors (`TCA_CLS_FLAGS_VERBOSE`). */
   verbose?: boolean;
   /** `aa:bb:cc:dd:ee:ff[/LEN|/MASK]`. */
   dstMac?: string;
+  /** `src_mac`: as `dstMac` (`TCA_FLOWER_KEY_ETH_SRC`, `_MASK`). */
   srcMac?: string;
   /** Needs protocol 802.1q or 802.1ad. */
   vlanId?: number;
+  /** `vlan_prio`: the 802.1p priority, 0..7 (`TCA_FLOWER_KEY_VLAN_PRIO`); needs protocol 802.1q or 802.1ad. */
   vlanPrio?: number;
   /** The ethertype inside the VLAN tag (then `ipProto` and addresses refer to it). */
   vlanEthType?: string | number;
@@ -31,12 +38,15 @@ export interface FlowerMatch {
   ipProto?: string | number;
   /** `10.0.0.0/8`, `2001:db8::1`. */
   srcIp?: string;
+  /** `dst_ip`: as `srcIp` (`TCA_FLOWER_KEY_IPV4_DST`/`IPV6_DST`, with the mask). */
   dstIp?: string;
   /** `80`, `'1024-2048'` (a range), `'80/0xfff0'` (value/mask); needs `ipProto` tcp, udp or sctp. */
   srcPort?: number | string;
+  /** `dst_port`: as `srcPort`. */
   dstPort?: number | string;
   /** `VALUE[/MASK]` (`'0x10/0xfc'`). */
   ipTos?: number | string;
+  /** `ip_ttl VALUE[/MASK]`: TTL or hop limit (`TCA_FLOWER_KEY_IP_TTL`, `_MASK`). */
   ipTtl?: number | string;
 }
 

@@ -41,7 +41,12 @@ export type Handle = string | number;
  * then hex digits. Returns the value and the rest, or undefined when no
  * digits were read.
  */
-export function strtoulHex(s: string): { value: number; rest: string } | undefined {
+export function strtoulHex(s: string): {
+  /** The number read. */
+  value: number;
+  /** The text after it. */
+  rest: string;
+} | undefined {
   const m = /^[ \t\n\v\f\r]*([+-]?)(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)/.exec(s);
   if (!m) return undefined;
   let v = BigInt('0x' + m[2]!);

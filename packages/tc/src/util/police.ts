@@ -17,11 +17,15 @@ export interface PoliceSpec {
   burst?: string | number;
   /** Largest packet (`mtu`/`minburst`), optionally with a cell size. Required with `peakrate`. */
   mtu?: string | number;
+  /** `peakrate` (`tc_police.peakrate`, `TCA_POLICE_PEAKRATE64` from 2^32 bytes/s): a tc rate string (`'10mbit'`; no unit means bit/s) or a number of bytes per second; needs `rate` and `mtu`. */
   peakrate?: string | number | bigint;
   /** Estimator-based policing rate (needs a rate estimator on the filter). */
   avrate?: string | number;
+  /** `mpu`: minimum packet size the rate tables charge, a tc size (bytes). */
   mpu?: string | number;
+  /** `overhead`: bytes added to each packet's size (0..65535). */
   overhead?: number;
+  /** `linklayer`: `ethernet` (the default) or `atm`. */
   linklayer?: Linklayer;
   /** `conform-exceed EXCEED[/CONFORM]`: `'drop'`, `'drop/ok'`, `['pipe', 'ok']`. The default is `reclassify`. */
   conformExceed?: Control | readonly [Control, Control?];

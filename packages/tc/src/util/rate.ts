@@ -98,6 +98,7 @@ export interface RtableInput {
   cellLog?: number;
   /** Largest packet the table covers (0 or undefined: 2047). */
   mtu?: number;
+  /** `ethernet` (the default) or `atm` (sizes rounded up to 53-byte cells of 48 payload bytes). */
   linklayer?: Linklayer;
 }
 
@@ -105,6 +106,7 @@ export interface RtableInput {
 export interface Rtable {
   /** `__u32[256]`: ticks to send `(i + 1) << cellLog` bytes. */
   table: number[];
+  /** `cell_log`: log2 of the cell size the table was computed with. */
   cellLog: number;
   /** Always -1, as tc sets it. */
   cellAlign: number;

@@ -10,8 +10,11 @@ import { matches } from './control.js';
 
 /** One `struct tc_u32_key`: `val`/`mask` are the big-endian words as numbers (`0x0a000000` for 10.0.0.0). */
 export interface U32Key {
+  /** `mask`: the bits of the 32-bit word compared. */
   mask: number;
+  /** `val`: the value they must have (already masked). */
   val: number;
+  /** `off`: offset of the word from the start of the header, bytes. */
   off: number;
   /** 0, or -1 for offsets after `nexthdr+` (relative to the transport header). */
   offmask: number;
@@ -19,20 +22,31 @@ export interface U32Key {
 
 /** `struct tc_u32_sel` as this package encodes it (`TCA_U32_SEL`). */
 export interface U32Sel {
+  /** `flags`: `TC_U32_TERMINAL`, `TC_U32_OFFSET`, `TC_U32_VAROFFSET`, `TC_U32_EAT`. */
   flags: ('terminal' | 'offset' | 'varoffset' | 'eat')[];
+  /** `offshift`: right shift of the variable offset. */
   offshift: number;
+  /** `offmask`: mask of the variable offset (16 bits). */
   offmask: number;
+  /** `off`: constant offset to the next header. */
   off: number;
+  /** `offoff`: where the variable offset is read. */
   offoff: number;
+  /** `hoff`: offset of the word hashed into the linked table. */
   hoff: number;
+  /** `hmask`: bits of that word hashed. */
   hmask: number;
+  /** The keys (`struct tc_u32_key`), all of which must match. */
   keys: U32Key[];
 }
 
 /** `struct tc_u32_mark` (`match mark VAL MASK`). */
 export interface U32Mark {
+  /** `val`: the firewall mark to match. */
   val: number;
+  /** `mask`: the bits of the mark compared. */
   mask: number;
+  /** `success`: a counter the kernel keeps (0 when sent). */
   success: number;
 }
 
@@ -299,7 +313,12 @@ export function addMatch(sel: U32Sel, text: string): U32Mark | undefined {
 }
 
 /** A selector built from tc's `match` expressions (each string is what follows one `match`). */
-export function u32Selector(matchList: readonly string[] | string): { sel: U32Sel; mark?: U32Mark } {
+export function u32Selector(matchList: readonly string[] | string): {
+  /** The selector (`TCA_U32_SEL`). */
+  sel: U32Sel;
+  /** The `match mark` part (`TCA_U32_MARK`), if any. */
+  mark?: U32Mark;
+} {
   const sel = emptySel();
   let mark: U32Mark | undefined;
   for (const m of typeof matchList === 'string' ? [matchList] : matchList) {
@@ -330,7 +349,14 @@ export function parseU32Handle(s: string): number {
 }
 
 /** `TC_U32_HTID`, `TC_U32_HASH`, `TC_U32_NODE` of a handle. */
-export function u32HandleParts(h: number): { htid: number; hash: number; node: number } {
+export function u32HandleParts(h: number): {
+  /** The hash table id (top 12 bits, shifted down). */
+  htid: number;
+  /** The bucket (8 bits). */
+  hash: number;
+  /** The node in the bucket (low 12 bits). */
+  node: number;
+} {
   return { htid: h >>> 20, hash: (h >>> 12) & 0xff, node: h & 0xfff };
 }
 

@@ -10,7 +10,12 @@ import { TC_LINKLAYER } from '../common.js';
  * Returns the value and the rest, or undefined when there is no number.
  * `inf`/`nan` are not accepted (tc would go on to undefined conversions).
  */
-export function strtod(s: string): { value: number; rest: string } | undefined {
+export function strtod(s: string): {
+  /** The number read. */
+  value: number;
+  /** The text after it. */
+  rest: string;
+} | undefined {
   const m = /^[ \t\n\v\f\r]*([+-]?)(?:0[xX]([0-9a-fA-F]+)|(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))/.exec(s);
   if (!m) return undefined;
   const mag = m[2] !== undefined ? Number.parseInt(m[2], 16) : Number(m[3]);
@@ -97,7 +102,12 @@ export function parseSize(s: string | number): number {
 }
 
 /** A size with an optional cell size (`get_size_and_cell`): `"10kb/8"` → 10240 bytes, cell log 3. */
-export function parseSizeAndCell(s: string | number): { size: number; cellLog?: number } {
+export function parseSizeAndCell(s: string | number): {
+  /** The size in bytes. */
+  size: number;
+  /** log2 of the cell size, when one was given. */
+  cellLog?: number;
+} {
   if (typeof s === 'number') return { size: parseSize(s) };
   const slash = s.indexOf('/');
   if (slash < 0) return { size: parseSize(s) };
