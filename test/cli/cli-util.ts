@@ -13,6 +13,8 @@ const NODE_ARGS = ['--conditions=@nlkit/source', '--import', 'tsx', MAIN];
 
 /** Live tests need root; they are skipped otherwise, never under CI=true. */
 export const isRoot = process.getuid?.() === 0;
+if (process.getuid?.() !== 0 && process.env['CI'] === 'true') throw new Error('live tests must run as root under CI=true; they skip only outside CI');
+
 export const inCI = process.env.CI === 'true';
 
 /** What a run of `nlkit` gave. */

@@ -11,6 +11,7 @@ import type { LiveTransport } from './live-transport.js';
 import { listNetns, withTempNetns } from './netns.js';
 
 const isRoot = process.getuid?.() === 0;
+if (!isRoot && process.env['CI'] === 'true') throw new Error('live tests must run as root under CI=true; they skip only outside CI');
 const here = dirname(fileURLToPath(import.meta.url));
 
 // Just enough of the netlink wire format to talk to rtnetlink by hand.

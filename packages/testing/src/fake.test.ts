@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { NLM_F, NetlinkError, concatBytes, decodeMessages, encodeMessage, type AnyMessage } from '@nlkit/core';
 import { rtnl } from '@nlkit/rtnl';
-import { ChannelClosedError, NetlinkChannel, type EventItem, type EventStream, type Inbound } from '@nlkit/transport';
+import { ChannelClosedError, NetlinkChannel, type Inbound } from '@nlkit/transport';
 import { NotDoneError, UnmatchedRequestError } from './errors.js';
 import { FakeTransport, type FakeTransportOptions } from './fake.js';
+import { collect, take } from './test-util.js';
 
 const RTNLGRP_LINK = 1;
 const RTNLGRP_IPV4_IFADDR = 5;
@@ -13,22 +14,7 @@ function open(options?: FakeTransportOptions) {
   return { fake, channel: new NetlinkChannel(fake, rtnl) };
 }
 
-async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of source) out.push(x);
-  return out;
-}
 
-/** The next `n` items of an event stream. */
-async function take<M>(events: EventStream<M>, n: number): Promise<EventItem<M>[]> {
-  const out: EventItem<M>[] = [];
-  while (out.length < n) {
-    const r = await events.next();
-    if (r.done) break;
-    out.push(r.value);
-  }
-  return out;
-}
 
 /** Every datagram the fake delivers until `n` have arrived, read straight from the transport. */
 async function inbound(fake: FakeTransport<typeof rtnl>, n: number): Promise<Inbound[]> {

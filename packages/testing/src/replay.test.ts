@@ -2,31 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { NLM_F, NetlinkError, concatBytes, decodeMessages, encodeMessage, encodeMessages, type AnyInput, type AnyMessage } from '@nlkit/core';
 import { GROUP_COMMENT_PREFIX, OVERRUN_COMMENT, PcapStreamWriter, PcapWriter, readCapture, recordTransport, type CaptureFormat } from '@nlkit/pcap';
 import { RTM, rtnl } from '@nlkit/rtnl';
-import { ChannelClosedError, NetlinkChannel, isOverrun, type EventItem, type EventStream, type Inbound, type Transport } from '@nlkit/transport';
+import { ChannelClosedError, NetlinkChannel, isOverrun, type Inbound, type Transport } from '@nlkit/transport';
 import { NotDoneError, ReplayMismatchError } from './errors.js';
 import { FakeTransport } from './fake.js';
 import { ReplayTransport } from './replay.js';
+import { collect, take } from './test-util.js';
 
 type Rtnl = typeof rtnl;
 type Msg = AnyMessage<Rtnl>;
 const RTNLGRP_LINK = 1;
 const RECORDED_PORT = 4242;
 
-async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of source) out.push(x);
-  return out;
-}
 
-async function take<M>(events: EventStream<M>, n: number): Promise<EventItem<M>[]> {
-  const out: EventItem<M>[] = [];
-  while (out.length < n) {
-    const r = await events.next();
-    if (r.done) break;
-    out.push(r.value);
-  }
-  return out;
-}
 
 /** Reads `n` items straight from a transport's stream (the same iterator each call). */
 function reader(t: Transport): (n: number) => Promise<Inbound[]> {

@@ -12,6 +12,8 @@ import { HOST_LE, decodeMessages, encodeMessage, toHex, type AnyMessage, type Fa
 
 /** True when the live tests can run: as root (they need `ip`, `bridge` and `strace`, and fail without them). */
 export const canRunLive: boolean = process.getuid?.() === 0;
+if (process.getuid?.() !== 0 && process.env['CI'] === 'true') throw new Error('live tests must run as root under CI=true; they skip only outside CI');
+
 
 /** Runs `ip ARGS...` (setup, not captured); throws with its stderr on failure. */
 export function ip(...args: string[]): string {

@@ -9,6 +9,24 @@ export const greFlags = flagsOf(u16be, { csum: 0x8000, routing: 0x4000, key: 0x2
 export const erspanDir = enumOf(u8, { ingress: 0, egress: 1 });
 
 /**
+ * `IFLA_GRE_ENCAP_*` through `IFLA_GRE_ERSPAN_HWID` (14–24): the same for the
+ * IPv4 and IPv6 kinds, spread into {@link greAttrs} and `gre6Attrs`.
+ */
+export const greTailDefs = {
+  encapType: { nla: 14, codec: tunnelEncapType },
+  encapFlags: { nla: 15, codec: tunnelEncapFlags },
+  encapSport: { nla: 16, codec: u16be },
+  encapDport: { nla: 17, codec: u16be },
+  collectMetadata: { nla: 18, codec: flag },
+  ignoreDf: { nla: 19, codec: u8 },
+  fwmark: { nla: 20, codec: u32 },
+  erspanIndex: { nla: 21, codec: u32 },
+  erspanVer: { nla: 22, codec: u8 },
+  erspanDir: { nla: 23, codec: erspanDir },
+  erspanHwid: { nla: 24, codec: u16 },
+} as const;
+
+/**
  * `IFLA_GRE_*` (`linkinfo-gre-attrs`) for the IPv4 kinds. Keys and flags are
  * in network byte order, as iproute2 and the kernel put them.
  */
@@ -26,15 +44,5 @@ export const greAttrs = attrs('IFLA_GRE_', {
   encapLimit: { nla: 11, codec: u32 },
   flowinfo: { nla: 12, codec: u32 },
   flags: { nla: 13, codec: u32 },
-  encapType: { nla: 14, codec: tunnelEncapType },
-  encapFlags: { nla: 15, codec: tunnelEncapFlags },
-  encapSport: { nla: 16, codec: u16be },
-  encapDport: { nla: 17, codec: u16be },
-  collectMetadata: { nla: 18, codec: flag },
-  ignoreDf: { nla: 19, codec: u8 },
-  fwmark: { nla: 20, codec: u32 },
-  erspanIndex: { nla: 21, codec: u32 },
-  erspanVer: { nla: 22, codec: u8 },
-  erspanDir: { nla: 23, codec: erspanDir },
-  erspanHwid: { nla: 24, codec: u16 },
+  ...greTailDefs,
 }, { name: 'linkinfo-gre-attrs' });

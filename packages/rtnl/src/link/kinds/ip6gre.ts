@@ -1,7 +1,6 @@
 /** `ip6gre`, `ip6gretap` and `ip6erspan` links: `IFLA_GRE_*` over IPv6 (`<linux/if_tunnel.h>`). */
-import { attrs, flag, flagsOf, ipv6, u16, u16be, u32, u32be, u8 } from '@nlkit/core';
-import { tunnelEncapFlags, tunnelEncapType } from '../common.js';
-import { erspanDir, greFlags } from './gre.js';
+import { attrs, flagsOf, ipv6, u32, u32be, u8 } from '@nlkit/core';
+import { greFlags, greTailDefs } from './gre.js';
 
 /** `IP6_TNL_F_*` (`<linux/ip6_tunnel.h>`): options of IPv6 tunnels (`IFLA_GRE_FLAGS`, `IFLA_IPTUN_FLAGS`). */
 export const ip6TunnelFlags = flagsOf(u32, {
@@ -28,15 +27,5 @@ export const gre6Attrs = attrs('IFLA_GRE_', {
   encapLimit: { nla: 11, codec: u8 },
   flowinfo: { nla: 12, codec: u32be },
   flags: { nla: 13, codec: ip6TunnelFlags },
-  encapType: { nla: 14, codec: tunnelEncapType },
-  encapFlags: { nla: 15, codec: tunnelEncapFlags },
-  encapSport: { nla: 16, codec: u16be },
-  encapDport: { nla: 17, codec: u16be },
-  collectMetadata: { nla: 18, codec: flag },
-  ignoreDf: { nla: 19, codec: u8 },
-  fwmark: { nla: 20, codec: u32 },
-  erspanIndex: { nla: 21, codec: u32 },
-  erspanVer: { nla: 22, codec: u8 },
-  erspanDir: { nla: 23, codec: erspanDir },
-  erspanHwid: { nla: 24, codec: u16 },
+  ...greTailDefs,
 }, { name: 'linkinfo-gre6-attrs' });
