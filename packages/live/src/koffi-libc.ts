@@ -24,7 +24,7 @@ interface Bound {
   getsockname(fd: number, addr: Uint8Array, len: [number]): number;
   setsockopt(fd: number, level: number, name: number, value: Uint8Array, len: number): number;
   getsockopt(fd: number, level: number, name: number, value: Uint8Array, len: [number]): number;
-  sendto(fd: number, data: Uint8Array, len: number, flags: number, addr: Uint8Array, addrLen: number): number;
+  sendto(fd: number, data: unknown, len: number, flags: number, addr: Uint8Array, addrLen: number): number;
   recvmsg(fd: number, msg: unknown, flags: number): number;
   close(fd: number): number;
   open(path: string, flags: number, modeType: 'uint32_t', mode: number): number;
@@ -172,6 +172,15 @@ function ret(r: number): number {
   return r < 0 ? -koffi.errno() : r;
 }
 
+/** Requests up to this size are copied into native memory before `sendto` (see `KoffiLibc.sendto`). */
+const STAGE_SIZE = 512;
+
+/** Native memory small requests are staged in; one per process, never freed (the calls using it are synchronous). */
+class NativeStage {
+  readonly mem: unknown = koffi.alloc('uint8_t', STAGE_SIZE);
+  readonly bytes = new Uint8Array(koffi.view(this.mem, STAGE_SIZE));
+}
+
 /**
  * The {@link Libc} over glibc through koffi. Calls run synchronously on the
  * calling thread; readiness comes from libuv's `uv_poll_t` on Node's loop.
@@ -180,6 +189,7 @@ class KoffiLibc implements Libc {
   readonly #c: Bound;
   readonly #node: KoffiNode;
   readonly #lenCell: [number] = [0];
+  #stage: NativeStage | undefined;
 
   constructor() {
     this.#c = bindGlibc();
@@ -206,7 +216,14 @@ class KoffiLibc implements Libc {
     return r < 0 ? r : this.#lenCell[0];
   }
   sendto(fd: number, data: Uint8Array, flags: number, addr: Uint8Array): number {
-    return ret(this.#c.sendto(fd, data, data.length, flags, addr, addr.length));
+    const n = data.length;
+    if (n > STAGE_SIZE) return ret(this.#c.sendto(fd, data, n, flags, addr, addr.length));
+    // A small request is usually a fresh typed array kept on V8's heap, which
+    // koffi would have to move out of the heap to take its address: copying
+    // it into native memory held for the purpose is cheaper.
+    const stage = (this.#stage ??= new NativeStage());
+    stage.bytes.set(data);
+    return ret(this.#c.sendto(fd, stage.mem, n, flags, addr, addr.length));
   }
   recvmsg(fd: number, msg: RecvBuffer, dataLength: number, flags: number): number {
     if (!(msg instanceof KoffiRecvBuffer)) throw new TypeError('recvmsg: the buffer must come from this Libc');

@@ -50,6 +50,9 @@ const CONTROL_BUFFER = 128;
  */
 const READ_BATCH = 64;
 const READ_BUDGET_BYTES = 256 * 1024;
+/** Datagrams up to this size are copied into shared blocks of {@link SMALL_BLOCK} bytes. */
+const SMALL_DATAGRAM = 1024;
+const SMALL_BLOCK = 16 * 1024;
 /** How long `send` keeps retrying a full peer (`EAGAIN`) before giving up. */
 const DEFAULT_SEND_TIMEOUT_MS = 5000;
 
@@ -206,6 +209,8 @@ interface Waiter {
   reject(err: Error): void;
 }
 const DONE: IteratorResult<Inbound, undefined> = Object.freeze({ done: true, value: undefined });
+/** What a send that went through at once returns: one settled promise, shared. */
+const SENT: Promise<void> = Promise.resolve();
 
 /**
  * A {@link Transport} over a real netlink socket, made by {@link openNetlink}.
@@ -239,6 +244,9 @@ export class LiveTransport implements Transport {
   readonly #watch: ReadableWatch;
   #buf: RecvBuffer;
   #control: DataView;
+  /** The block small datagrams are copied into (see `#copy`) and how much of it is taken. */
+  #small = new Uint8Array(0);
+  #smallUsed = 0;
   #queue: Entry[] = [];
   #waiters: Waiter[] = [];
   /** Whether `next()` may read from the socket itself rather than wait for the loop (see `#next`). */
@@ -306,21 +314,34 @@ export class LiveTransport implements Transport {
    * @throws SocketError `sendto` with the errno (`EBADF` once closed,
    *   `EMSGSIZE` when larger than `SO_SNDBUF` allows, ...).
    */
-  async send(bytes: Uint8Array): Promise<void> {
+  send(bytes: Uint8Array): Promise<void> {
+    if (this.#closed) return Promise.reject(new SocketError(EBADF, 'sendto', { message: 'the transport is closed' }));
+    let r = this.#libc.sendto(this.#fd, bytes, MSG_DONTWAIT, this.#kernel);
+    while (r === -EINTR) r = this.#libc.sendto(this.#fd, bytes, MSG_DONTWAIT, this.#kernel);
+    if (r === -EAGAIN) return this.#sendWhenRoom(bytes);
+    if (r < 0) return Promise.reject(new SocketError(-r, 'sendto'));
+    this.#sent(bytes);
+    return SENT;
+  }
+
+  /** The slow path of {@link send}: the peer is full, so retry with a growing pause until the send timeout. */
+  async #sendWhenRoom(bytes: Uint8Array): Promise<void> {
     let pause = 1;
     const deadline = Date.now() + this.#sendTimeoutMs;
     for (;;) {
-      if (this.#closed) throw new SocketError(EBADF, 'sendto', { message: 'the transport is closed' });
-      const r = this.#libc.sendto(this.#fd, bytes, MSG_DONTWAIT, this.#kernel);
-      if (r >= 0) {
-        this.#awaiting += terminalsExpected(bytes);
-        break;
-      }
-      if (-r === EINTR) continue;
-      if (-r !== EAGAIN || Date.now() >= deadline) throw new SocketError(-r, 'sendto');
+      if (Date.now() >= deadline) throw new SocketError(EAGAIN, 'sendto');
       await new Promise((resolve) => setTimeout(resolve, pause));
       pause = Math.min(pause * 2, 100);
+      if (this.#closed) throw new SocketError(EBADF, 'sendto', { message: 'the transport is closed' });
+      const r = this.#libc.sendto(this.#fd, bytes, MSG_DONTWAIT, this.#kernel);
+      if (r >= 0) break;
+      if (-r !== EINTR && -r !== EAGAIN) throw new SocketError(-r, 'sendto');
     }
+    this.#sent(bytes);
+  }
+
+  #sent(bytes: Uint8Array): void {
+    this.#awaiting += terminalsExpected(bytes);
     // The kernel usually answers within sendto: hand the reply to a waiting reader now.
     this.#mayReadInline = true;
     if (this.#waiters.length > 0) {
@@ -525,7 +546,7 @@ export class LiveTransport implements Transport {
           };
         }
         const at = this.#buf.findControl(SOL_NETLINK, NetlinkSocketOption.NETLINK_PKTINFO);
-        const datagram: Datagram = { bytes: this.#buf.data.slice(0, n), group: at < 0 ? 0 : this.#control.getUint32(at, true) };
+        const datagram: Datagram = { bytes: this.#copy(n), group: at < 0 ? 0 : this.#control.getUint32(at, true) };
         return datagram;
       }
       const errno = -n;
@@ -534,6 +555,25 @@ export class LiveTransport implements Transport {
       if (errno === ENOBUFS) return OVERRUN;
       return { error: new SocketError(errno, 'recvmsg') };
     }
+  }
+
+  /**
+   * The first `n` bytes of the receive buffer, copied out. Small datagrams
+   * (ACKs, single replies, events) are carved out of shared blocks: a
+   * typed array that small would otherwise live on V8's heap and be moved
+   * off it again the first time anyone takes a `DataView` of its buffer.
+   * A block is never reused, so each copy stays valid as long as it is held.
+   */
+  #copy(n: number): Uint8Array {
+    if (n > SMALL_DATAGRAM) return this.#buf.data.slice(0, n);
+    let at = this.#smallUsed;
+    if (at + n > this.#small.length) {
+      this.#small = new Uint8Array(SMALL_BLOCK);
+      at = 0;
+    }
+    this.#small.set(this.#buf.data.subarray(0, n), at);
+    this.#smallUsed = (at + n + 7) & ~7;
+    return this.#small.subarray(at, at + n);
   }
 
   /** Replaces the receive buffer by one that holds `length` bytes (doubling, up to the limit). */
