@@ -176,10 +176,15 @@ class ScriptedKernel implements Transport {
   constructor(
     readonly refuse: (seq: number) => { errno: number; message?: string } | undefined,
     readonly drop: (seq: number) => boolean = () => false,
+    /** Answers each datagram this long after it came (0: at once); negative: never, and no overrun either. */
+    readonly delayMs: (datagram: number) => number = () => 0,
   ) {}
 
   async send(bytes: Uint8Array): Promise<void> {
     this.datagrams.push(bytes.slice());
+    const delay = this.delayMs(this.datagrams.length - 1);
+    if (delay < 0) return;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const view = viewOf(bytes);
     let dropped = false;
     for (const f of frames(view)) {
@@ -266,6 +271,29 @@ describe('applyBatch against a scripted kernel', () => {
     expect(report.overruns).toBeGreaterThan(0);
     expect(report.outcome(45)).toBe('unknown');
     expect(report.stopped).toBeUndefined();
+  });
+
+  it('gives outstanding requests up as unknown when no answer comes within replyTimeoutMs, counted from the last answer', async () => {
+    // Datagram 3 is never answered: its requests time out, and the apply stops there.
+    const silent = new ScriptedKernel(() => undefined, () => false, (d) => (d === 3 ? -1 : 0));
+    const report = await applyBatch(routes(100), silent, { onError: 'continue', maxUnacked: 10, maxDatagramRequests: 10, replyTimeoutMs: 150 });
+    expect(report).toMatchObject({ ok: 30, unknown: 10, skipped: 60, stopped: 'timeout' });
+    expect(report.outcome(35)).toBe('unknown');
+    expect(report.durationMs).toBeGreaterThanOrEqual(140);
+
+    // Every answer comes within the limit, the whole apply takes longer than it: nothing times out.
+    const slow = new ScriptedKernel(() => undefined, () => false, () => 40);
+    const slowReport = await applyBatch(routes(60), slow, { onError: 'continue', maxUnacked: 10, maxDatagramRequests: 10, replyTimeoutMs: 100 });
+    expect(slowReport).toMatchObject({ ok: 60, unknown: 0, stopped: undefined });
+    expect(slowReport.durationMs).toBeGreaterThan(100);
+  });
+
+  it('after an overrun, missing answers are waited for only briefly, not for the whole replyTimeoutMs', async () => {
+    // The answers of 90..99 are lost with the overrun and nothing comes after them.
+    const kernel = new ScriptedKernel(() => undefined, (seq) => seq > 90);
+    const report = await applyBatch(routes(100), kernel, { onError: 'continue', maxUnacked: 100, maxDatagramRequests: 10, replyTimeoutMs: 10_000 });
+    expect(report).toMatchObject({ ok: 90, unknown: 10, overruns: 1 });
+    expect(report.durationMs).toBeLessThan(5_000);
   });
 
   it('an aborted apply sends nothing more; a closed transport ends it', async () => {

@@ -2,7 +2,7 @@
  * Sending a batch: many requests per datagram, a bounded number awaiting
  * their ACK, and a report of what became of each.
  */
-import { HOST_LE, NLMSG, NetlinkError, decodeMessageAt, frames, toExtAck, viewOf, type ErrorMessage } from '@nlkit/core';
+import { HOST_LE, NLMSG, NLMSG_HDRLEN, NetlinkError, align4, decodeMessageAt, frameLength, toExtAck, viewOf, type ErrorMessage } from '@nlkit/core';
 import { isOverrun, type AbortSignalLike, type Inbound, type Transport } from '@nlkit/transport';
 import type { Batch } from './batch.js';
 import { routeFamily } from './family.js';
@@ -256,24 +256,33 @@ export async function applyBatch(batch: Batch, transport: Transport, options: Ap
 
   const answer = (bytes: Uint8Array): void => {
     const view = viewOf(bytes);
-    for (const f of frames(view)) {
-      if (f.header.type !== NLMSG.ERROR) continue;
-      const index = (f.header.seq - base) >>> 0;
+    const end = view.byteLength;
+    for (let pos = 0; pos < end; ) {
+      const len = frameLength(view, pos, end);
+      const at = pos;
+      pos += Math.min(align4(len), end - pos);
+      if (view.getUint16(at + 4, HOST_LE) !== NLMSG.ERROR || len < NLMSG_HDRLEN + 4) continue;
+      const seq = view.getUint32(at + SEQ_AT, HOST_LE);
+      const index = (seq - base) >>> 0;
       if (index >= next || status[index] !== PENDING) continue; // not ours, or already settled
       giveUp(low, index); // answered in order: anything before it without an answer lost it
-      const errno = view.getInt32(f.offset + 16, HOST_LE);
+      const errno = view.getInt32(at + NLMSG_HDRLEN, HOST_LE);
       if (errno === 0) {
         status[index] = OK;
         ok++;
       } else {
         status[index] = FAILED;
         failed++;
-        errors.set(index, refusal(batch, index, view, f.offset, f.header.seq));
+        errors.set(index, refusal(batch, index, view, at, seq));
         if (stopOnError) stopped ??= 'error';
       }
       low = index + 1;
     }
   };
+  // One watchdog for the whole apply rather than a timer per read: it fires
+  // when no answer came for the current limit, counted from the last one.
+  let lastAnswer = Date.now();
+  const watchdog = new Watchdog(() => (lossy ? Math.min(timeoutMs, LOST_AFTER_OVERRUN_MS) : timeoutMs), () => lastAnswer);
 
   try {
     for (;;) {
@@ -314,9 +323,10 @@ export async function applyBatch(batch: Batch, transport: Transport, options: Ap
         continue;
       }
       reading ??= reader.next();
-      // After an overrun the answers still missing may be lost: wait less for them.
-      const got = await within(reading, lossy ? Math.min(timeoutMs, LOST_AFTER_OVERRUN_MS) : timeoutMs);
+      // After an overrun the answers still missing may be lost: wait less for them (the watchdog's limit).
+      const got = await watchdog.race(reading);
       if (got === TIMED_OUT) {
+        lastAnswer = Date.now();
         giveUp(low, next);
         low = next;
         if (!lossy) stopped ??= 'timeout';
@@ -325,6 +335,7 @@ export async function applyBatch(batch: Batch, transport: Transport, options: Ap
         continue;
       }
       reading = undefined;
+      lastAnswer = Date.now();
       if (got.done) {
         giveUp(low, next);
         low = next;
@@ -336,6 +347,7 @@ export async function applyBatch(batch: Batch, transport: Transport, options: Ap
         // The ACKs did not fit the socket's receive buffer: fewer outstanding from now on.
         overruns++;
         lossy = true;
+        watchdog.rearm();
         window = Math.max(1, window >> 1);
         perDatagram = Math.min(perDatagram, window);
       } else if (inbound.group === 0) answer(inbound.bytes);
@@ -349,20 +361,64 @@ export async function applyBatch(batch: Batch, transport: Transport, options: Ap
     stopped ??= 'transport-error';
     cause ??= e;
   }
+  watchdog.stop();
   progress(true);
   return new ApplyReport({ status, errors, datagrams, overruns, durationMs: Date.now() - started, stopped, cause });
 }
 
 const TIMED_OUT: unique symbol = Symbol('timed out');
 
-/** `p`, or {@link TIMED_OUT} after `ms` (the promise is left running: the caller keeps it for next time). */
-function within<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  if (!Number.isFinite(ms)) return p;
-  let timer: unknown;
-  const t = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = timers.setTimeout(() => resolve(TIMED_OUT), ms);
-  });
-  return Promise.race([p, t]).finally(() => timers.clearTimeout(timer));
+/**
+ * Races reads against a reply timeout with one timer for many reads. The
+ * timer is armed for the current limit past the last answer; when it fires
+ * early (answers came meanwhile) it re-arms for the rest; when the limit has
+ * really passed, the read being raced loses to {@link TIMED_OUT}.
+ */
+class Watchdog {
+  readonly #limit: () => number;
+  readonly #last: () => number;
+  #timer: unknown;
+  #expired: Promise<typeof TIMED_OUT> | undefined;
+  #fire: ((v: typeof TIMED_OUT) => void) | undefined;
+
+  constructor(limit: () => number, last: () => number) {
+    this.#limit = limit;
+    this.#last = last;
+  }
+
+  /** `p`, or {@link TIMED_OUT} once no answer came for the limit (the promise is left running: the caller keeps it). */
+  race<T>(p: Promise<T>): Promise<T | typeof TIMED_OUT> {
+    if (!Number.isFinite(this.#limit())) return p;
+    if (this.#expired === undefined) {
+      this.#expired = new Promise<typeof TIMED_OUT>((resolve) => (this.#fire = resolve));
+      this.#arm();
+    }
+    return Promise.race([p, this.#expired]);
+  }
+
+  stop(): void {
+    if (this.#timer !== undefined) timers.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** The limit changed: count it anew from the last answer. */
+  rearm(): void {
+    if (this.#expired === undefined) return;
+    this.stop();
+    this.#arm();
+  }
+
+  #arm(): void {
+    const left = this.#last() + this.#limit() - Date.now();
+    if (left > 0) {
+      this.#timer = timers.setTimeout(() => this.#arm(), left);
+      return;
+    }
+    this.#timer = undefined;
+    const fire = this.#fire!;
+    this.#expired = this.#fire = undefined;
+    fire(TIMED_OUT);
+  }
 }
 
 /** The `NetlinkError` of the `NLMSG_ERROR` at `offset`, labelled with request `index`'s operation. */

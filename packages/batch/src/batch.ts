@@ -245,11 +245,14 @@ export class Batch {
    * @returns the request's index.
    */
   addMessage(message: AnyInput<Family<RouteMessages>>): number {
-    const m = message as { flags?: number };
-    const input = { ...message, flags: (m.flags ?? 0) | REQUEST_ACK, seq: this.seqAt(this.#count), pid: 0 } as AnyInput<Family<RouteMessages>>;
-    const size = messageSize(routeFamily, input);
+    // Encoded as given, then the header fields the batch owns written over it (no copy of the input).
+    const size = messageSize(routeFamily, message);
     const at = this.#reserve(size);
-    writeMessage(routeFamily, input, this.#view, at, size);
+    const view = this.#view;
+    writeMessage(routeFamily, message, view, at, size);
+    view.setUint16(at + 6, ((message as { flags?: number }).flags ?? 0) | REQUEST_ACK, HOST_LE);
+    view.setUint32(at + 8, this.seqAt(this.#count), HOST_LE);
+    view.setUint32(at + 12, 0, HOST_LE);
     return this.#commit(at, size);
   }
 
