@@ -1,21 +1,18 @@
 /**
  * nlkit's side of the dump and write benchmarks, through public APIs only:
  * `openNetlink` (@nlkit/live), `NetlinkChannel` (@nlkit/transport), the
- * `rtnl` family (@nlkit/rtnl) and the codec (@nlkit/core).
+ * `rtnl` family (@nlkit/rtnl), the codec (@nlkit/core) and `Batch` /
+ * `applyBatch` (@nlkit/batch).
  */
 import {
   NLM_F,
   NLMSG,
-  decodeMessageAt,
   encodeMessage,
-  messageSize,
   throwIfError,
   viewMessages,
-  viewOf,
-  writeMessage,
-  type AnyInput,
   type MessageView,
 } from '@nlkit/core';
+import { Batch, applyBatch } from '@nlkit/batch';
 import { openNetlink, type LiveTransport } from '@nlkit/live';
 import { rtnl } from '@nlkit/rtnl';
 import { NetlinkChannel, isOverrun } from '@nlkit/transport';
@@ -101,16 +98,6 @@ export async function dumpTransportViews(t: LiveTransport, seq: number): Promise
 // ---------------------------------------------------------------------------
 // Writes
 
-function routeAdd(run: number, i: number, gateway: string, oif: number): AnyInput<Rtnl> {
-  return {
-    name: 'RTM_NEWROUTE',
-    flags: NLM_F.REQUEST | NLM_F.ACK | NLM_F.CREATE | NLM_F.EXCL,
-    seq: i + 1,
-    header: { family: 2, dstLen: 32, table: 254, protocol: 4, scope: 0, type: 1 },
-    attrs: { dst: dotted(addDst(run, i)), gateway, oif },
-  };
-}
-
 /** `count` route adds through the engine, one `request` (and its ACK) at a time. */
 export async function addSequential(ch: NetlinkChannel<Rtnl>, run: number, count: number, gateway: string, oif: number): Promise<number> {
   for (let i = 0; i < count; i++) {
@@ -125,51 +112,24 @@ export async function addSequential(ch: NetlinkChannel<Rtnl>, run: number, count
 }
 
 /**
- * A compiled batch, as a batch compiler would make it from the public core
- * API: the `count` requests encoded with consecutive sequence numbers into
- * one buffer (`messageSize`, then `writeMessage`), sent `perDatagram`
- * requests to a datagram over the live transport, each datagram's ACKs
- * collected (and checked) before the next is sent.
+ * The product's batch path, as a user applies a compiled batch: the `count`
+ * requests (the same messages {@link addSequential} sends) compiled into a
+ * `Batch` (`addMessage`: `messageSize`, then `writeMessage` into the batch's
+ * one buffer), then `applyBatch` in continue mode over the live transport,
+ * `perDatagram` requests to a datagram, every ACK matched and checked. Both
+ * the compile and the apply are timed.
  */
 export async function addCompiledBatch(t: LiveTransport, run: number, count: number, gateway: string, oif: number, perDatagram: number): Promise<number> {
-  const sizes = new Array<number>(count);
-  const msgs = new Array<AnyInput<Rtnl>>(count);
-  let total = 0;
+  const batch = new Batch({ capacity: count * 56 });
   for (let i = 0; i < count; i++) {
-    const m = routeAdd(run, i, gateway, oif);
-    msgs[i] = m;
-    total += sizes[i] = messageSize(rtnl, m);
+    batch.addMessage({
+      name: 'RTM_NEWROUTE',
+      flags: NLM_F.CREATE | NLM_F.EXCL,
+      header: { family: 2, dstLen: 32, table: 254, protocol: 4, scope: 0, type: 1 },
+      attrs: { dst: dotted(addDst(run, i)), gateway, oif },
+    });
   }
-  const buf = new Uint8Array(total);
-  const view = viewOf(buf);
-  const starts = new Array<number>(count + 1);
-  let pos = 0;
-  for (let i = 0; i < count; i++) {
-    starts[i] = pos;
-    pos += writeMessage(rtnl, msgs[i]!, view, pos, sizes[i]);
-  }
-  starts[count] = pos;
-
-  const it = t.receive()[Symbol.asyncIterator]();
-  for (let i = 0; i < count; i += perDatagram) {
-    const k = Math.min(perDatagram, count - i);
-    await t.send(buf.subarray(starts[i]!, starts[i + k]!));
-    let acks = 0;
-    while (acks < k) {
-      const r = await it.next();
-      if (r.done) throw new Error('the transport ended');
-      const d = r.value;
-      if (isOverrun(d)) throw new Error('overrun: acks lost');
-      const dv = viewOf(d.bytes);
-      for (let p = 0; p + 16 <= dv.byteLength; ) {
-        const len = dv.getUint32(p, true);
-        if (dv.getUint16(p + 4, true) === NLMSG.ERROR) {
-          throwIfError(rtnl, decodeMessageAt(rtnl, dv, p));
-          acks++;
-        }
-        p += (len + 3) & ~3;
-      }
-    }
-  }
+  const report = await applyBatch(batch, t, { onError: 'continue', maxDatagramRequests: perDatagram });
+  if (report.ok !== count) throw new Error(`batch apply: ${report.ok} of ${count} acknowledged (${report.failed} failed, ${report.unknown} unknown, stopped: ${report.stopped ?? 'no'})`);
   return count;
 }
