@@ -241,6 +241,37 @@ describe('dumpAll and dumpBatches', () => {
     expect(ch.stats).toMatchObject({ requests: 2, replies: 8, late: 0 });
   });
 
+  it('lazy dumpAll: a datagram mixing the dump with another reply, an interrupted message and a broken frame puts each where it belongs', async () => {
+    const { t, ch } = open();
+    const dump = ch.dumpAll(getObj, { lazy: true }).catch((e: unknown) => e);
+    const single = ch.request(getObj);
+    await settle();
+    const [d, r] = t.sent.map((s) => s.header.seq) as [number, number];
+    t.deliver([
+      obj(d, 1, 'a', NLM_F.MULTI),
+      obj(d, 2, 'b', NLM_F.MULTI),
+      obj(r, 9, 'z'),
+      obj(d, 3, 'c', NLM_F.MULTI | NLM_F.DUMP_INTR),
+      obj(d, 4, 'd', NLM_F.MULTI),
+      ack(t.sent[1]!.header),
+    ]);
+    t.deliver(done(d));
+    const error = await dump;
+    expect(error).toBeInstanceOf(DumpInterruptedError);
+    expect((error as DumpInterruptedError<MessageView>).partial.map((v) => v.get('name'))).toEqual(['a', 'b', 'c', 'd']);
+    expect((await single).map((m) => m.name === 'DEMO_NEWOBJ' && m.attrs.name)).toEqual(['z']);
+    expect(ch.stats).toMatchObject({ requests: 2, replies: 7, events: 0, late: 0 });
+
+    // A frame that runs past the datagram's end, after good messages of the dump: the dump fails with it.
+    const broken = obj(t.sent.length + 1, 6, 'f', NLM_F.MULTI).slice();
+    viewOf(broken).setUint32(0, 4096, true);
+    const failing = ch.dumpAll(getObj, { lazy: true });
+    await settle();
+    const seq = t.sent.at(-1)!.header.seq;
+    t.deliver([obj(seq, 5, 'e', NLM_F.MULTI), broken]);
+    await expect(failing).rejects.toBeInstanceOf(NlDecodeError);
+  });
+
   it('dumpBatches yields the messages a datagram at a time', async () => {
     const { ch } = open(threeInTwo);
     const batches = await collect(ch.dumpBatches(getObj));

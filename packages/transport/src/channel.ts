@@ -523,6 +523,16 @@ export class NetlinkChannel<F extends Family<any>> {
         const len = frameLength(view, pos, end);
         seq = view.getUint32(pos + 8, HOST_LE);
         if (group === 0 && seq === lastSeq && exchange !== undefined && !exchange.over) {
+          if (exchange.takesViews) {
+            // The rest of a dump's datagram, as views in one tight loop.
+            const before = exchange.collected;
+            const next = exchange.takeViews(view, pos, end, seq);
+            if (next > pos) {
+              this.#stats.replies += exchange.collected - before;
+              pos = next;
+              continue;
+            }
+          }
           this.#stats.replies++;
           exchange.take(view, pos, view.getUint16(pos + 4, HOST_LE), view.getUint16(pos + 6, HOST_LE));
         } else {

@@ -4,8 +4,10 @@
  */
 import {
   HOST_LE,
+  MessageView,
   NLM_F,
   NLMSG,
+  NLMSG_HDRLEN,
   NetlinkError,
   decodeMessageAt,
   toExtAck,
@@ -180,6 +182,39 @@ export class Exchange<T> {
    * the end). The sequence number is retired so that later replies are
    * dropped. Does nothing once the exchange is over.
    */
+  /** Replies collected so far (0 for a streaming exchange). */
+  get collected(): number {
+    return this.#replies?.length ?? 0;
+  }
+
+  /** Whether {@link takeViews} applies: a lazy exchange that collects a multipart reply (a dump). */
+  get takesViews(): boolean {
+    return this.lazy && !this.single && this.#replies !== undefined && !this.#over;
+  }
+
+  /**
+   * Takes the run of plain replies starting at `pos` (family messages with
+   * `seq`, no `NLM_F_DUMP_INTR`, well framed) as lazy views, without the
+   * per-message dispatch of {@link take}: a dump datagram is hundreds of
+   * them. Returns where the run stops; whatever stops it (the end, a control
+   * message, a framing error, another seq) is left for the caller's general
+   * path. Only when {@link takesViews}.
+   */
+  takeViews(view: DataView, pos: number, end: number, seq: number): number {
+    const replies = this.#replies!;
+    const family = this.#host.family;
+    while (end - pos >= NLMSG_HDRLEN) {
+      const len = view.getUint32(pos, HOST_LE);
+      if (len < NLMSG_HDRLEN || len > end - pos) break;
+      if (view.getUint16(pos + 4, HOST_LE) < NLMSG.MIN_TYPE || view.getUint32(pos + 8, HOST_LE) !== seq) break;
+      if (view.getUint16(pos + 6, HOST_LE) & NLM_F.DUMP_INTR) break;
+      replies.push(new MessageView(family, view, pos) as T);
+      const step = (len + 3) & ~3;
+      pos += step < end - pos ? step : end - pos;
+    }
+    return pos;
+  }
+
   abandon(error?: unknown): void {
     this.#settle(error, true);
   }
