@@ -1,6 +1,6 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isOverrun, OVERRUN } from '@nlkit/transport';
 import type { Datagram, Inbound } from '@nlkit/transport';
@@ -9,6 +9,7 @@ import { SocketError } from './errors.js';
 import { openNetlink } from './live-transport.js';
 import type { LiveTransport } from './live-transport.js';
 import { listNetns, withTempNetns } from './netns.js';
+import { runChild } from './test-child.js';
 
 const isRoot = process.getuid?.() === 0;
 if (!isRoot && process.env['CI'] === 'true') throw new Error('live tests must run as root under CI=true; they skip only outside CI');
@@ -495,19 +496,7 @@ describe.skipIf(!isRoot)('LiveTransport (live, root)', () => {
         setTimeout(async () => { await t.close(); console.log('closed', Date.now()); }, 50);
         await loop;
       `;
-      const child = spawn(process.execPath, ['--conditions=@nlkit/source', '--import', 'tsx', '--input-type=module', '-e', script], {
-        cwd: resolve(here, '../../..'),
-        env: { ...process.env, NLKIT_NETNS: netns },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let errors = '';
-      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-      child.stderr.on('data', (b: Buffer) => (errors += b.toString()));
-      const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((res) => child.on('exit', (c, s) => res([c, s])));
-      const exitedAt = Date.now();
-      clearTimeout(killer);
+      const { code, signal, out, errors, exitedAt } = await runChild(script, { NLKIT_NETNS: netns }, 20_000);
       expect(errors).toBe('');
       expect(signal).toBeNull();
       expect(code).toBe(0);

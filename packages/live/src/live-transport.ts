@@ -16,6 +16,7 @@ import { check, SocketError } from './errors.js';
 import { koffiLibc } from './koffi-libc.js';
 import type { Libc, ReadableWatch, RecvBuffer } from './libc.js';
 import { runInNetns } from './netns.js';
+import { EntryKind, beginReceiveJob, prepareReceiveThread, type ReceiveJob } from './receive-thread.js';
 import type { NetnsTarget } from './netns.js';
 
 const EINTR = 4;
@@ -50,6 +51,11 @@ const CONTROL_BUFFER = 128;
  */
 const READ_BATCH = 64;
 const READ_BUDGET_BYTES = 256 * 1024;
+/**
+ * A dump that has filled this many datagrams and goes on is received by the
+ * receive thread from then on (see `receive-thread.ts`), when it runs.
+ */
+const THREAD_AFTER_DATAGRAMS = 4;
 /** Datagrams up to this size are copied into shared blocks of {@link SMALL_BLOCK} bytes. */
 const SMALL_DATAGRAM = 1024;
 const SMALL_BLOCK = 16 * 1024;
@@ -101,6 +107,13 @@ export interface OpenNetlinkOptions {
   datagramBufferSize?: number;
   /** How long `send` retries while the peer is full (`EAGAIN`), in milliseconds. Default 5000. */
   sendTimeoutMs?: number;
+  /**
+   * Receive long dumps on a second thread, so that the kernel builds the
+   * next datagrams while this one decodes the last (see `LiveTransport`).
+   * Default `true`; always off with a custom {@link libc}, which the thread
+   * would bypass.
+   */
+  receiveThread?: boolean;
   /** Create the socket in this network namespace; it stays there for its whole life. */
   netns?: NetnsTarget;
   /** The C library seam to use (for another FFI, or for injecting failures in tests). */
@@ -179,6 +192,7 @@ export function openNetlink(options: OpenNetlinkOptions = {}): LiveTransport {
       netns,
       bufferSize,
       sendTimeoutMs: options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
+      receiveThread: options.libc === undefined && options.receiveThread !== false,
     });
   } catch (err) {
     libc.close(fd);
@@ -200,6 +214,8 @@ export interface LiveTransportInit {
   bufferSize: number;
   /** How long a `sendmsg()` that would block may wait for room, in milliseconds. */
   sendTimeoutMs: number;
+  /** Whether long dumps may be received by the receive thread. */
+  receiveThread?: boolean;
 }
 
 /** A queued receive result: a datagram, an overrun, or an error to throw from `next()`. */
@@ -226,6 +242,14 @@ const SENT: Promise<void> = Promise.resolve();
  * `NETLINK_PKTINFO`; 0 for unicast replies). Nothing is read while nobody asks, so a slow consumer makes the kernel's
  * buffer fill and report an overrun (`ENOBUFS`, delivered as
  * {@link OVERRUN}) instead of the process buffering without bound.
+ *
+ * A long dump (one that has filled a few datagrams and goes on) is read by
+ * the process's receive thread instead, when `receiveThread` allows it: the
+ * kernel builds each dump datagram inside the `recvmsg` that asks for it, so
+ * on a second thread that work overlaps with decoding the datagrams before
+ * it. The datagrams, events and errors come out of the stream exactly as
+ * they would otherwise, in order; only the thread reads the socket until the
+ * dump's end, then the transport does again.
  *
  * The receive stream is one object for the transport's life: breaking out
  * of a `for await` leaves it usable (iterate `receive()` again to go on);
@@ -261,6 +285,16 @@ export class LiveTransport implements Transport {
   #awaiting = 0;
   /** A microtask that stops the watch unless a reader waits by then is queued. */
   #stopQueued = false;
+  readonly #threadAllowed: boolean;
+  readonly #bufferSize: number;
+  /** `nlmsg_seq` of the dump sent last whose end has not been read yet, and how many of its datagrams have been. */
+  #dumpSeq = -1;
+  #dumpDatagrams = 0;
+  /** The receive thread's job while it reads this socket: nothing else may then. */
+  #job: ReceiveJob | undefined;
+  /** A wait for the job's next entries is pending. */
+  #jobWaiting = false;
+  #threadReads = 0;
   #closed = false;
   readonly #stream: AsyncIterableIterator<Inbound>;
 
@@ -273,6 +307,8 @@ export class LiveTransport implements Transport {
     this.#netns = init.netns;
     this.#groups = new Set(init.groups);
     this.#sendTimeoutMs = init.sendTimeoutMs;
+    this.#threadAllowed = init.receiveThread === true;
+    this.#bufferSize = init.bufferSize;
     this.#buf = libc.allocRecvBuffer(init.bufferSize, CONTROL_BUFFER);
     this.#control = viewOf(this.#buf.control);
     this.#watch = libc.watchReadable(fd, () => this.#onReadable());
@@ -303,6 +339,11 @@ export class LiveTransport implements Transport {
   /** Whether {@link close} has been called. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** How many datagrams the receive thread has read for this transport (see {@link OpenNetlinkOptions.receiveThread}). */
+  get threadReads(): number {
+    return this.#threadReads;
   }
 
   /**
@@ -342,6 +383,11 @@ export class LiveTransport implements Transport {
 
   #sent(bytes: Uint8Array): void {
     this.#awaiting += terminalsExpected(bytes);
+    const dump = lastDumpSeq(bytes);
+    if (dump >= 0) {
+      this.#dumpSeq = dump;
+      this.#dumpDatagrams = 0;
+    }
     // The kernel usually answers within sendto: hand the reply to a waiting reader now.
     this.#mayReadInline = true;
     if (this.#waiters.length > 0) {
@@ -371,13 +417,17 @@ export class LiveTransport implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     this.#watch.close();
+    const job = this.#job;
+    this.#job = undefined;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w.resolve(DONE);
+    // The thread must be done with the socket before its descriptor is released (and maybe reused).
+    if (job) await job.stop();
     this.#buf.free();
     const fd = this.#fd;
     this.#fd = -1;
     this.#queue = [];
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const w of waiters) w.resolve(DONE);
     check(this.#libc.close(fd), 'close');
   }
 
@@ -442,7 +492,8 @@ export class LiveTransport implements Transport {
   }
 
   #next(): Promise<IteratorResult<Inbound, undefined>> {
-    if (this.#queue.length === 0 && !this.#closed && this.#waiters.length === 0 && this.#mayReadInline) {
+    if (this.#job !== undefined && this.#queue.length === 0) this.#pullJob();
+    if (this.#queue.length === 0 && !this.#closed && this.#waiters.length === 0 && this.#mayReadInline && this.#job === undefined) {
       // Read right away once, e.g. for a reply that arrived during send().
       // Then wait for the loop to report readiness, so that a consumer of a
       // busy socket cannot keep the event loop from running other work.
@@ -458,7 +509,7 @@ export class LiveTransport implements Transport {
   }
 
   #onReadable(): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#job !== undefined) return;
     this.#mayReadInline = true;
     if (this.#waiters.length > 0) this.#drain();
     this.#settle();
@@ -476,6 +527,13 @@ export class LiveTransport implements Transport {
   }
 
   #arm(): void {
+    if (this.#job !== undefined) {
+      if (this.#waiters.length > 0 && !this.#closed && !this.#jobWaiting) {
+        this.#jobWaiting = true;
+        void this.#job.wait().then(this.#onJobEntries);
+      }
+      return;
+    }
     if (this.#waiters.length > 0 && !this.#closed) this.#watch.start();
     else if (!this.#stopQueued) {
       // Stopping (and later restarting) a libuv poll handle costs an
@@ -485,6 +543,70 @@ export class LiveTransport implements Transport {
       this.#stopQueued = true;
       queueMicrotask(this.#stopIfIdle);
     }
+  }
+
+  /** The receive thread wrote entries (or may have): take them, then go on as after a read. */
+  readonly #onJobEntries = (): void => {
+    this.#jobWaiting = false;
+    if (this.#closed || this.#job === undefined) return;
+    this.#pullJob();
+    if (this.#job === undefined && this.#waiters.length > 0 && this.#queue.length === 0) this.#drain();
+    this.#settle();
+  };
+
+  /**
+   * Moves what the receive thread has written into the queue, in order. At
+   * the job's end the socket is read here again (inline first: more may be
+   * waiting).
+   */
+  #pullJob(): void {
+    const job = this.#job!;
+    for (;;) {
+      const e = job.take(copyFromRing);
+      if (e === undefined) return;
+      switch (e.kind) {
+        case EntryKind.Datagram:
+          this.#threadReads++;
+          this.#queue.push({ bytes: e.bytes!, group: e.group });
+          break;
+        case EntryKind.Overrun:
+          this.#queue.push(OVERRUN);
+          break;
+        case EntryKind.Error:
+          this.#queue.push({
+            error: e.errno === EMSGSIZE
+              ? new SocketError(EMSGSIZE, 'recvmsg', { message: `a ${e.group}-byte datagram did not fit the ${this.#bufferSize}-byte receive buffer and was lost` })
+              : new SocketError(e.errno!, 'recvmsg'),
+          });
+          break;
+        case EntryKind.End:
+          this.#job = undefined;
+          this.#dumpSeq = -1;
+          this.#awaiting = 0;
+          this.#mayReadInline = true;
+          return;
+      }
+    }
+  }
+
+  /**
+   * After reading datagram `bytes` of the dump in progress: hands the rest of
+   * the dump to the receive thread once it has run long enough. Returns
+   * true when the thread has taken over (stop reading here).
+   */
+  #maybeHandOff(bytes: Uint8Array): boolean {
+    if (this.#dumpSeq < 0 || bytes.length < NLMSG_HDRLEN_BYTES || seqOf(bytes) !== this.#dumpSeq) return false;
+    if (endsWithTerminal(bytes)) {
+      this.#dumpSeq = -1;
+      return false;
+    }
+    if (!this.#threadAllowed || ++this.#dumpDatagrams < THREAD_AFTER_DATAGRAMS) return false;
+    if (!prepareReceiveThread()) return false;
+    const job = beginReceiveJob(this.#fd, this.#dumpSeq, this.#bufferSize);
+    if (job === undefined) return false;
+    this.#job = job;
+    this.#watch.stop();
+    return true;
   }
 
   readonly #stopIfIdle = (): void => {
@@ -498,6 +620,7 @@ export class LiveTransport implements Transport {
    * errors.
    */
   #drain(): void {
+    if (this.#job !== undefined) return;
     let bytes = 0;
     for (let i = 0; i < READ_BATCH && bytes < READ_BUDGET_BYTES; i++) {
       const entry = this.#receiveOne();
@@ -510,6 +633,7 @@ export class LiveTransport implements Transport {
       if (isErrorEntry(entry)) return;
       if ('bytes' in entry) {
         bytes += entry.bytes.length;
+        if (entry.group === 0 && this.#maybeHandOff(entry.bytes)) return;
         if (this.#awaiting > 0 && entry.group === 0 && endsWithTerminal(entry.bytes) && --this.#awaiting === 0) {
           // The last reply awaited: stop without probing the (likely empty)
           // socket. Should more be waiting, the level-triggered watch reports
@@ -602,6 +726,39 @@ function terminalsExpected(bytes: Uint8Array): number {
     pos += (len + 3) & ~3;
   }
   return count;
+}
+
+/** `NLM_F_DUMP` in the high byte of `nlmsg_flags` of the last dump request in `bytes`: its seq, or -1. */
+function lastDumpSeq(bytes: Uint8Array): number {
+  let seq = -1;
+  for (let pos = 0; pos + 16 <= bytes.length; ) {
+    const len = (bytes[pos]! | (bytes[pos + 1]! << 8) | (bytes[pos + 2]! << 16) | (bytes[pos + 3]! << 24)) >>> 0;
+    if (bytes[pos + 7]! & NLM_F_DUMP_BITS) seq = seqAt(bytes, pos);
+    if (len < 16) break;
+    pos += (len + 3) & ~3;
+  }
+  return seq;
+}
+
+const NLMSG_HDRLEN_BYTES = 16;
+
+/** `nlmsg_seq` of the message at `pos`. */
+function seqAt(bytes: Uint8Array, pos: number): number {
+  return (bytes[pos + 8]! | (bytes[pos + 9]! << 8) | (bytes[pos + 10]! << 16) | (bytes[pos + 11]! << 24)) >>> 0;
+}
+
+/** `nlmsg_seq` of a datagram's first message. */
+function seqOf(bytes: Uint8Array): number {
+  return seqAt(bytes, 0);
+}
+
+/** A copy of `length` bytes of the receive thread's ring from `start`, wrapping at its end. */
+function copyFromRing(ring: Uint8Array, start: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  const first = Math.min(length, ring.length - start);
+  out.set(ring.subarray(start, start + first));
+  if (first < length) out.set(ring.subarray(0, length - first), first);
+  return out;
 }
 
 /** Whether the last message of a received datagram is an `NLMSG_ERROR` or `NLMSG_DONE`. */

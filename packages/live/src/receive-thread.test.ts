@@ -1,0 +1,227 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isOverrun } from '@nlkit/transport';
+import type { Inbound } from '@nlkit/transport';
+import { describe, expect, it } from 'vitest';
+import { openNetlink } from './live-transport.js';
+import type { LiveTransport } from './live-transport.js';
+import { withTempNetns } from './netns.js';
+import { runChild } from './test-child.js';
+
+const isRoot = process.getuid?.() === 0;
+if (!isRoot && process.env['CI'] === 'true') throw new Error('live tests must run as root under CI=true; they skip only outside CI');
+const here = dirname(fileURLToPath(import.meta.url));
+
+const NLMSG_DONE = 3;
+const RTM_NEWROUTE = 24;
+const RTM_GETROUTE = 26;
+const NLM_F_REQUEST = 0x1;
+const NLM_F_DUMP = 0x300;
+const RTNLGRP_IPV4_ROUTE = 7;
+const ROUTES = 20_000;
+
+/** `RTM_GETROUTE` dump of IPv4 routes: `nlmsghdr` + `rtmsg { family: AF_INET }`. */
+function routeDump(seq: number): Uint8Array {
+  const out = new Uint8Array(28);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, 28, true);
+  v.setUint16(4, RTM_GETROUTE, true);
+  v.setUint16(6, NLM_F_REQUEST | NLM_F_DUMP, true);
+  v.setUint32(8, seq, true);
+  out[16] = 2;
+  return out;
+}
+
+interface Msg {
+  type: number;
+  seq: number;
+  /** The bytes after the header: what two sockets' dumps of the same table share. */
+  body: string;
+}
+
+function messagesOf(bytes: Uint8Array): Msg[] {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: Msg[] = [];
+  for (let off = 0; off + 16 <= v.byteLength; ) {
+    const len = v.getUint32(off, true);
+    expect(len).toBeGreaterThanOrEqual(16);
+    out.push({ type: v.getUint16(off + 4, true), seq: v.getUint32(off + 8, true), body: Buffer.from(bytes.subarray(off + 16, off + len)).toString('hex') });
+    off += (len + 3) & ~3;
+  }
+  return out;
+}
+
+interface DumpResult {
+  routes: Msg[];
+  /** Datagrams of other groups received meanwhile, with their group. */
+  events: { group: number; messages: Msg[] }[];
+  /** How many of the dump's datagrams the thread read. */
+  threaded: number;
+}
+
+/**
+ * One route dump through `t`, read to its `NLMSG_DONE`. `during` runs once
+ * the receive thread has read part of the dump (or never, when it does not
+ * take over).
+ */
+async function dump(t: LiveTransport, seq: number, during?: () => void): Promise<DumpResult> {
+  const before = t.threadReads;
+  await t.send(routeDump(seq));
+  const routes: Msg[] = [];
+  const events: DumpResult['events'] = [];
+  let ran = false;
+  for await (const x of t.receive()) {
+    if (isOverrun(x)) throw new Error('unexpected overrun');
+    const ms = messagesOf(x.bytes);
+    if (x.group !== 0) {
+      events.push({ group: x.group, messages: ms });
+      continue;
+    }
+    let done = false;
+    for (const m of ms) {
+      expect(m.seq).toBe(seq);
+      if (m.type === NLMSG_DONE) done = true;
+      else {
+        expect(m.type).toBe(RTM_NEWROUTE);
+        routes.push(m);
+      }
+    }
+    if (!ran && during && t.threadReads > before) {
+      ran = true;
+      during();
+    }
+    if (done) break;
+  }
+  return { routes, events, threaded: t.threadReads - before };
+}
+
+/** Dumps until the receive thread has taken part (it starts in the background on the first long dump). */
+async function threadedDump(t: LiveTransport, seq: number, during?: () => void): Promise<DumpResult> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const r = await dump(t, seq + attempt, during);
+    if (r.threaded > 0) return r;
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  throw new Error('the receive thread never took a dump over');
+}
+
+const ip = (netns: string, ...args: string[]): void => void execFileSync('ip', ['-n', netns, ...args]);
+
+/** A namespace with `lo` up and {@link ROUTES} host routes through it. */
+function loadRoutes(netns: string): void {
+  ip(netns, 'link', 'set', 'lo', 'up');
+  const lines = Array.from({ length: ROUTES }, (_, i) => `route add 11.0.${i >> 8}.${i & 255}/32 dev lo`);
+  execFileSync('ip', ['-n', netns, '-batch', '-'], { input: lines.join('\n') });
+}
+
+describe.skipIf(!isRoot)('receive thread (live, root)', () => {
+  it('takes long dumps over and hands out the same messages, in order, as the main thread reads', async () => {
+    await withTempNetns(async (netns) => {
+      loadRoutes(netns);
+      const threaded = openNetlink({ netns });
+      const inline = openNetlink({ netns, receiveThread: false });
+      try {
+        const a = await threadedDump(threaded, 100);
+        const b = await dump(inline, 900);
+        expect(b.threaded).toBe(0);
+        expect(inline.threadReads).toBe(0);
+        expect(a.threaded).toBeGreaterThan(10);
+        expect(a.routes.length).toBe(ROUTES + 3); // + the kernel's own routes for lo in the local table
+        expect(a.routes.map((m) => m.body)).toEqual(b.routes.map((m) => m.body));
+        // After the dump the socket is the transport's again: a request is answered as usual.
+        const after = await dump(threaded, 2000);
+        expect(after.routes.length).toBe(a.routes.length);
+      } finally {
+        await threaded.close();
+        await inline.close();
+      }
+    });
+  });
+
+  it('passes on events that arrive during a threaded dump, with their group', async () => {
+    await withTempNetns(async (netns) => {
+      loadRoutes(netns);
+      const t = openNetlink({ netns, groups: [RTNLGRP_IPV4_ROUTE] });
+      try {
+        const r = await threadedDump(t, 10, () => ip(netns, 'route', 'add', '13.0.0.1/32', 'dev', 'lo'));
+        // The event may come just after the dump's end: read on until it does.
+        const events = [...r.events];
+        const it = t.receive()[Symbol.asyncIterator]();
+        while (!events.some((e) => e.messages.some((m) => m.type === RTM_NEWROUTE))) {
+          const x = (await it.next()).value as Inbound;
+          if (!isOverrun(x) && x.group !== 0) events.push({ group: x.group, messages: messagesOf(x.bytes) });
+        }
+        const added = events.find((e) => e.messages.some((m) => m.type === RTM_NEWROUTE))!;
+        expect(added.group).toBe(RTNLGRP_IPV4_ROUTE);
+        // rtmsg { family 2, dst_len 32, ... } then RTA_TABLE, RTA_DST 13.0.0.1: the address is in the body.
+        expect(added.messages[0]!.body).toContain('0d000001');
+        expect(r.routes.length).toBeGreaterThanOrEqual(ROUTES);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+
+  it('close() in the middle of a threaded dump stops the thread, releases the socket, and frees the thread for others', async () => {
+    await withTempNetns(async (netns) => {
+      loadRoutes(netns);
+      const fds = readdirSync('/proc/self/fd').length;
+      const t = openNetlink({ netns });
+      await threadedDump(t, 1);
+      await t.send(routeDump(500));
+      const it = t.receive()[Symbol.asyncIterator]();
+      const start = t.threadReads;
+      while (t.threadReads === start) {
+        const r = await it.next();
+        expect(r.done).toBe(false);
+      }
+      await t.close();
+      expect(await it.next()).toEqual({ done: true, value: undefined });
+      expect(readdirSync('/proc/self/fd').length).toBe(fds);
+      // Another transport gets the thread.
+      const other = openNetlink({ netns });
+      try {
+        expect((await dump(other, 7)).threaded).toBeGreaterThan(0);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  it('a process exits by itself after a threaded dump and close()', async () => {
+    await withTempNetns(async (netns) => {
+      loadRoutes(netns);
+      const index = pathToFileURL(join(here, 'index.ts')).href;
+      const script = `
+        import { openNetlink } from ${JSON.stringify(index)};
+        const t = openNetlink({ netns: process.env.NLKIT_NETNS });
+        for (let seq = 1; t.threadReads === 0 && seq < 50; seq++) {
+          const req = new Uint8Array(28);
+          const v = new DataView(req.buffer);
+          v.setUint32(0, 28, true); v.setUint16(4, 26, true); v.setUint16(6, 0x301, true); v.setUint32(8, seq, true); req[16] = 2;
+          await t.send(req);
+          for await (const x of t.receive()) {
+            const b = x.bytes;
+            const w = new DataView(b.buffer, b.byteOffset, b.byteLength);
+            let last = 0;
+            for (let p = 0; p + 16 <= b.length; p += (w.getUint32(p, true) + 3) & ~3) last = p;
+            if (w.getUint16(last + 4, true) === 3) break;
+          }
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        console.log('thread reads', t.threadReads > 0);
+        await t.close();
+        console.log('closed', Date.now());
+      `;
+      const { code, signal, out, errors, exitedAt } = await runChild(script, { NLKIT_NETNS: netns }, 30_000);
+      expect(errors).toBe('');
+      expect(signal).toBeNull();
+      expect(code).toBe(0);
+      expect(out).toContain('thread reads true');
+      const closedAt = Number(/closed (\d+)/.exec(out)![1]);
+      expect(exitedAt - closedAt).toBeLessThan(3000);
+    });
+  });
+});
