@@ -342,10 +342,11 @@ export class NetlinkChannel<F extends Family<any>> {
     const flags = (msg.flags ?? 0) | NLM_F.REQUEST | NLM_F.DUMP;
     const exchange = this.#open(msg, flags, false, opts, this.#deadline(opts), false);
     const queue = exchange.queue!;
-    const messages: (AnyMessage<F> | MessageView<F>)[] = [];
+    // The batches handed out, for an interrupted dump's partial results (flattened only then: a long dump is not held twice).
+    const batches: (AnyMessage<F> | MessageView<F>)[][] = [];
     try {
       for (let batch = await queue.nextBatch(); batch !== undefined; batch = await queue.nextBatch()) {
-        for (let i = 0; i < batch.length; i++) messages.push(batch[i]!);
+        batches.push(batch);
         if (opts.signal?.aborted) throw new AbortError({ seq: exchange.seq, operation: opts.operation ?? msg.name, reason: opts.signal.reason });
         yield batch as AnyMessage<F>[] | MessageView<F>[];
       }
@@ -353,7 +354,7 @@ export class NetlinkChannel<F extends Family<any>> {
       exchange.abandon();
     }
     if (exchange.interrupted) {
-      throw new DumpInterruptedError({ partial: messages, attempts: 1, seq: exchange.seq, operation: opts.operation ?? msg.name });
+      throw new DumpInterruptedError({ partial: batches.flat(), attempts: 1, seq: exchange.seq, operation: opts.operation ?? msg.name });
     }
   }
 
