@@ -9,7 +9,7 @@ import { openNetlink } from '@nlkit/live';
 import { codecSuite, recordRouteDump, syntheticRouteDump } from './codec.js';
 import { FloorSocket, floorAddBatched, floorAddSequential, floorDump } from './floor.js';
 import { sample, type Samples } from './harness.js';
-import { addCompiledBatch, addSequential, channel, checksum, dumpEager, dumpLazy, dumpLazyIterated, dumpTransportViews } from './nlkit.js';
+import { addCompiledBatch, addSequential, channel, checksum, dumpEager, dumpLazy, dumpLazyIterated, dumpLazyStreamed, dumpTransportViews } from './nlkit.js';
 
 interface Options {
   runs: number;
@@ -58,6 +58,13 @@ async function main(): Promise<void> {
     case 'dump-untouched': {
       const ch = channel();
       s = await sample(count, () => dumpLazy(ch, which === 'dump-lazy'), runs, warm);
+      await ch.close();
+      break;
+    }
+    case 'dump-stream':
+    case 'dump-stream-nothread': {
+      const ch = channel(which === 'dump-stream');
+      s = await sample(count, () => dumpLazyStreamed(ch), runs, warm);
       await ch.close();
       break;
     }

@@ -29,8 +29,9 @@ function touch(dst: unknown, gateway: unknown): void {
   if (typeof gateway === 'string') checksum += gateway.length;
 }
 
-export function channel(): NetlinkChannel<Rtnl> {
-  return new NetlinkChannel(openNetlink(), rtnl);
+/** A channel over a fresh socket; `receiveThread: false` keeps every read on the main thread. */
+export function channel(receiveThread = true): NetlinkChannel<Rtnl> {
+  return new NetlinkChannel(openNetlink({ receiveThread }), rtnl);
 }
 
 /**
@@ -46,6 +47,27 @@ export async function dumpLazy(ch: NetlinkChannel<Rtnl>, touchAttrs: boolean): P
     if (m.type !== RTM_NEWROUTE) continue;
     if (touchAttrs) touch(m.get('dst'), m.get('gateway'));
     out.push(m);
+  }
+  return out;
+}
+
+/**
+ * The same typed objects, read as they come: `NetlinkChannel.dumpBatches`
+ * hands over each datagram's routes as lazy views (one `await` per
+ * datagram), and every route's `dst` and `gateway` is read before the next
+ * batch; the views are kept. Reading while the dump runs is what lets the
+ * live transport's receive thread (which takes over long dumps) overlap the
+ * kernel's work with this one's.
+ */
+export async function dumpLazyStreamed(ch: NetlinkChannel<Rtnl>): Promise<MessageView<Rtnl>[]> {
+  const out: MessageView<Rtnl>[] = [];
+  for await (const batch of ch.dumpBatches({ name: 'RTM_GETROUTE', header: { family: 2 } }, { lazy: true })) {
+    for (let i = 0; i < batch.length; i++) {
+      const m = batch[i]!;
+      if (m.type !== RTM_NEWROUTE) continue;
+      touch(m.get('dst'), m.get('gateway'));
+      out.push(m);
+    }
   }
   return out;
 }
