@@ -175,6 +175,9 @@ export class NetlinkChannel<F extends Family<any>> {
   readonly #pending = new Map<number, Exchange<AnyMessage<F> | MessageView<F>>>();
   /** Given-up sequence numbers, oldest first, each with its exchange's `single`. */
   readonly #retired = new Map<number, boolean>();
+  /** The seqs of {@link #retired} in the order they were retired, and where the next goes. */
+  readonly #retiredRing: (number | undefined)[] = new Array<number | undefined>(RETIRED_LIMIT).fill(undefined);
+  #retiredAt = 0;
   readonly #subscribers = new Set<EventSink<AnyMessage<F>>>();
   readonly #stats = { requests: 0, replies: 0, events: 0, late: 0, dropped: 0, overruns: 0, decodeErrors: 0 };
   #seq: number;
@@ -485,8 +488,13 @@ export class NetlinkChannel<F extends Family<any>> {
   }
 
   #retire(seq: number, single: boolean): void {
+    // The oldest retired seq makes room (a ring of them, rather than an iterator over the map per request).
+    const at = this.#retiredAt;
+    const oldest = this.#retiredRing[at];
+    if (oldest !== undefined) this.#retired.delete(oldest);
+    this.#retiredRing[at] = seq;
+    this.#retiredAt = (at + 1) % RETIRED_LIMIT;
     this.#retired.set(seq, single);
-    if (this.#retired.size > RETIRED_LIMIT) this.#retired.delete(this.#retired.keys().next().value!);
   }
 
   /** The reader loop. */
@@ -603,5 +611,6 @@ export class NetlinkChannel<F extends Family<any>> {
     for (const sub of this.#subscribers) sub.end(cause === undefined ? undefined : error());
     this.#subscribers.clear();
     this.#retired.clear();
+    this.#retiredRing.fill(undefined);
   }
 }
