@@ -244,7 +244,7 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
       return out as AttrValues<D>;
     },
 
-    size: (value, scope) => encodeSet(value as Record<string, unknown>, scope, null, 0),
+    size: (value, scope) => sizeSet(value as Record<string, unknown>, scope),
     write: (value, view, offset, scope) => encodeSet(value as Record<string, unknown>, scope, view, offset),
 
     json(value, scope) {
@@ -346,6 +346,46 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
   }
 
   /**
+   * The encoded size of `value`, as {@link encodeSet} computes it. A size
+   * does not depend on the order of the attributes: for an object built by
+   * hand, one pass over its keys as they come. Should any key or value be
+   * wrong, `encodeSet` runs instead, so that the error raised is the one met
+   * first in declaration order.
+   */
+  function sizeSet(value: Record<string, unknown>, scope: Scope | undefined): number {
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || (value as any)[ATTR_ORDER]) return encodeSet(value, scope, null, 0);
+    const inner = innerScope(value, scope);
+    let n = 0;
+    let at = 0;
+    let ok = true;
+    try {
+      for (const k in value) {
+        const a = k === seenKeys[at] ? seenEncoders[at]! : encoderAt(k, at);
+        at++;
+        const v = value[k];
+        if (v === undefined) continue;
+        if (a.multi) {
+          if (!Array.isArray(v)) {
+            ok = false;
+            break;
+          }
+          for (let c = 0; c < v.length; c++) n += emit(a.type, a.info, v[c], undefined, inner, null, 0);
+          continue;
+        }
+        const total = NLA_HDRLEN + a.codec.size(v, inner);
+        if (total > 0xffff) {
+          ok = false;
+          break;
+        }
+        n += (total + 3) & ~3;
+      }
+    } catch {
+      ok = false;
+    }
+    return ok ? n : encodeSet(value, scope, null, 0);
+  }
+
+  /**
    * Sizes (`view` null) or writes the attributes of `value`; returns the
    * bytes they take. One pass serves both so they cannot disagree.
    */
@@ -363,52 +403,113 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
       return pos - offset;
     }
     // Fast path for objects built by hand: declaration order, no bookkeeping,
-    // the present keys gathered in a scratch list (one per nesting depth).
+    // the present keys and their values gathered in scratch lists (one per
+    // nesting depth). Only the write pass needs the nested flag.
     const list = scratch[scratchDepth] ??= [];
+    const vals = scratchValues[scratchDepth] ??= [];
     scratchDepth++;
+    let count = 0;
+    let cur: AttrEncoder | undefined; // the attribute whose payload is being encoded, for the error path
     try {
-      const count = presentInOrder(value, list);
+      count = presentInOrder(value, list, vals);
       for (let i = 0; i < count; i++) {
-        const info = list[i]!;
-        const v = value[info.key];
-        const codec = info.codec;
-        const rtype = info.nla | (nestedFlag(codec, inner) ? NLA_F_NESTED : 0);
-        if (info.multi) {
-          if (!Array.isArray(v)) throw new NlEncodeError(`repeated attribute expects an array, got ${describe(v)}`).within(info.name);
-          for (let c = 0; c < v.length; c++) pos += emit(rtype, info, v[c], undefined, inner, view, pos);
-        } else {
-          pos += emit(rtype, info, v, undefined, inner, view, pos);
+        const a = list[i]!;
+        const v = vals[i];
+        if (a.multi) {
+          if (!Array.isArray(v)) throw new NlEncodeError(`repeated attribute expects an array, got ${describe(v)}`).within(a.name);
+          const rtype = !a.nestedIn || view === null ? a.type : a.type | (a.codec.nestedIn!(inner) ? NLA_F_NESTED : 0);
+          for (let c = 0; c < v.length; c++) pos += emit(rtype, a.info, v[c], undefined, inner, view, pos);
+          continue;
         }
+        cur = a;
+        let n: number;
+        if (view === null) {
+          n = a.codec.size(v, inner);
+        } else {
+          const r = a.codec.write(v, view, pos + NLA_HDRLEN, inner);
+          n = typeof r === 'number' ? r : a.fixed >= 0 ? a.fixed : a.codec.size(v, inner);
+        }
+        cur = undefined;
+        const total = NLA_HDRLEN + n;
+        if (total > 0xffff) throw new NlEncodeError(`attribute of ${total} bytes does not fit the 16-bit nla_len`).within(a.name);
+        const padded = (total + 3) & ~3;
+        if (view !== null) {
+          const type = !a.nestedIn ? a.type : a.type | (a.codec.nestedIn!(inner) ? NLA_F_NESTED : 0);
+          view.setUint32(pos, nlattrWord(total, type), HOST_LE);
+          for (let j = total; j < padded; j++) view.setUint8(pos + j, 0);
+        }
+        pos += padded;
       }
-    } finally {
+    } catch (e) {
+      vals.length = 0; // whatever was gathered before the error
       scratchDepth--;
+      if (cur !== undefined && e instanceof NlEncodeError) throw e.within(cur.name);
+      throw e;
     }
+    for (let i = 0; i < count; i++) vals[i] = undefined; // the scratch lists hold no values past the call
+    scratchDepth--;
     return pos - offset;
+  }
+
+  /** Encoders by attribute index, made on first use (a codec given as a function is resolved then). */
+  const encoders: (AttrEncoder | undefined)[] = [];
+
+  function encoderOf(info: AttrInfo): AttrEncoder {
+    return (encoders[info.index] ??= attrEncoder(info));
+  }
+
+  /**
+   * Per position in a value's key order, the key last met there and its
+   * attribute. Values of one shape then find every attribute with one
+   * comparison; others fall back to {@link encoderAt}.
+   */
+  const seenKeys: string[] = [];
+  const seenEncoders: AttrEncoder[] = [];
+
+  /** The attribute of key `k`, met at position `i` of a value's keys; remembered there. Throws on an unknown key. */
+  function encoderAt(k: string, i: number): AttrEncoder {
+    const info = keys.get(k);
+    if (!info) throw new NlEncodeError(`unknown attribute "${k}" for ${setName}; known: ${[...keys.keys()].join(', ')}`);
+    const a = encoderOf(info);
+    if (i < SEEN_MAX) {
+      seenKeys[i] = k;
+      seenEncoders[i] = a;
+    }
+    return a;
   }
 
   /**
    * The known keys of `value` with a defined value, in declaration order,
-   * into `out` (from index 0); returns how many. Throws on an unknown key.
+   * into `out` and their values into `vals` (from index 0); returns how
+   * many. Throws on an unknown key.
    */
-  function presentInOrder(value: Record<string, unknown>, out: AttrInfo[]): number {
+  function presentInOrder(value: Record<string, unknown>, out: AttrEncoder[], vals: unknown[]): number {
     let n = 0;
+    let at = 0;
     let sorted = true;
     let last = -1;
     for (const k in value) {
-      const info = keys.get(k);
-      if (!info) throw new NlEncodeError(`unknown attribute "${k}" for ${setName}; known: ${[...keys.keys()].join(', ')}`);
-      if (value[k] === undefined) continue;
-      if (info.index < last) sorted = false;
-      last = info.index;
-      out[n++] = info;
+      const a = k === seenKeys[at] ? seenEncoders[at]! : encoderAt(k, at);
+      at++;
+      const v = value[k];
+      if (v === undefined) continue;
+      if (a.index < last) sorted = false;
+      last = a.index;
+      out[n] = a;
+      vals[n++] = v;
     }
     if (!sorted) {
       // Insertion sort: a handful of attributes.
       for (let i = 1; i < n; i++) {
         const x = out[i]!;
+        const xv = vals[i];
         let j = i - 1;
-        for (; j >= 0 && out[j]!.index > x.index; j--) out[j + 1] = out[j]!;
+        for (; j >= 0 && out[j]!.index > x.index; j--) {
+          out[j + 1] = out[j]!;
+          vals[j + 1] = vals[j];
+        }
         out[j + 1] = x;
+        vals[j + 1] = xv;
       }
     }
     return n;
@@ -417,8 +518,46 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
   return set;
 }
 
-/** Scratch lists of {@link AttrSet} encoders, one per depth of nested sets being encoded. */
-const scratch: AttrInfo[][] = [];
+/** Key positions an attribute set's encoder remembers (see `seenKeys`); keys past it are looked up each time. */
+const SEEN_MAX = 64;
+
+/**
+ * How a set's encoder emits one attribute: what it needs of the attribute
+ * and its codec, read once, in one shape for every codec.
+ */
+interface AttrEncoder {
+  readonly info: AttrInfo;
+  /** Kernel name, for error paths. */
+  readonly name: string;
+  /** Position in the declaration. */
+  readonly index: number;
+  readonly multi: boolean;
+  /** `nla_type`, with `NLA_F_NESTED` when the codec is always nested. */
+  readonly type: number;
+  /** Whether the codec is nested depends on the scope (it has `nestedIn`). */
+  readonly nestedIn: boolean;
+  readonly codec: Codec<any, any>;
+  /** The codec's fixed size, or -1. */
+  readonly fixed: number;
+}
+
+function attrEncoder(info: AttrInfo): AttrEncoder {
+  const codec = info.codec;
+  return {
+    info,
+    name: info.name,
+    index: info.index,
+    multi: info.multi,
+    type: info.nla | (!codec.nestedIn && codec.nested === true ? NLA_F_NESTED : 0),
+    nestedIn: codec.nestedIn !== undefined,
+    codec,
+    fixed: codec.fixed ?? -1,
+  };
+}
+
+/** Scratch lists of {@link AttrSet} encoders, one per depth of nested sets being encoded: the attributes present, and their values. */
+const scratch: AttrEncoder[][] = [];
+const scratchValues: unknown[][] = [];
 let scratchDepth = 0;
 
 /** One attribute to emit. */
@@ -464,6 +603,11 @@ function emit(rtype: number, info: AttrInfo | undefined, value: unknown, raw: Ui
     for (let i = total; i < padded; i++) view.setUint8(pos + i, 0);
   }
   return padded;
+}
+
+/** `struct nlattr` (`nla_len`, then `nla_type`) as one 32-bit word in host byte order: one store instead of two. */
+function nlattrWord(len: number, type: number): number {
+  return (HOST_LE ? (type << 16) | len : (len << 16) | type) >>> 0;
 }
 
 function keepRaw(order: AttrOrder, idx: number, bytes: Uint8Array, value: unknown): void {
@@ -591,14 +735,25 @@ export type VariantValue<M extends VariantCases> = Decoded<M[keyof M]> | Uint8Ar
  * variant from the kinds it knows, and a user can build a wider one.
  */
 export function variant<const M extends VariantCases>(selector: string, cases: M, fallback: Codec<Uint8Array> = rawCodec): Codec<VariantValue<M>> {
+  // The cases by selector value, read once: small integers (`AF_*`) index an array, other keys a map.
+  const byNumber: (Codec<any, any> | undefined)[] = [];
+  const byName = new Map<string, Codec<any, any>>();
+  for (const k of Object.keys(cases)) {
+    const n = Number(k);
+    if (Number.isInteger(n) && n >= 0 && n < 1024 && String(n) === k) byNumber[n] = cases[k];
+    byName.set(k, cases[k]!);
+  }
   const pick = (scope: Scope | undefined): Codec<any, any> => {
     const key = lookupScope(scope, selector);
-    return (typeof key === 'string' || typeof key === 'number') && Object.hasOwn(cases, key) ? cases[key as keyof M]! : fallback;
+    if (typeof key === 'number' && key >= 0 && key < 1024 && Number.isInteger(key)) return byNumber[key] ?? fallback;
+    return typeof key === 'string' || typeof key === 'number' ? byName.get(String(key)) ?? fallback : fallback;
   };
+  // Encoders ask every attribute whether it is nested: when no case is, the answer needs no lookup.
+  const mayNest = fallback.nested === true || Object.values(cases).some((c) => c.nested === true);
   return {
     kind: 'sub-message',
     needsScope: true,
-    nestedIn: (scope) => pick(scope).nested === true,
+    nestedIn: mayNest ? (scope) => pick(scope).nested === true : () => false,
     info: { selector, cases, fallback },
     size(value, scope) {
       const c = pick(scope);

@@ -577,8 +577,21 @@ interface NamedType {
 const namedTypes = new WeakMap<Family<any>, Map<string, NamedType>>();
 let lastNamedFamily: Family<any> | undefined;
 let lastNamed = new Map<string, NamedType>();
+/** The last name resolved and its type: the size and write passes of a message ask for the same, and so do runs of messages. */
+let lastResolved: { readonly fam: Family<any>; readonly name: string; readonly type: NamedType } | undefined;
 
 function resolveType(fam: Family<any>, msg: { name: string; type?: number }): NamedType {
+  const name = msg.name;
+  const last = lastResolved;
+  const r = last !== undefined && last.name === name && last.fam === fam ? last.type : namedType(fam, name);
+  if (r.type === -1) {
+    if (typeof msg.type !== 'number') throw new NlEncodeError('an UNKNOWN message needs its numeric type');
+    return { type: msg.type, def: undefined };
+  }
+  return r;
+}
+
+function namedType(fam: Family<any>, name: string): NamedType {
   let table = lastNamed;
   if (fam !== lastNamedFamily) {
     table = namedTypes.get(fam) ?? new Map();
@@ -586,7 +599,6 @@ function resolveType(fam: Family<any>, msg: { name: string; type?: number }): Na
     lastNamedFamily = fam;
     lastNamed = table;
   }
-  const name = msg.name;
   let r = table.get(name);
   if (r === undefined) {
     if (Object.hasOwn(CONTROL_TYPES, name)) r = { type: CONTROL_TYPES[name]!, def: undefined };
@@ -598,16 +610,14 @@ function resolveType(fam: Family<any>, msg: { name: string; type?: number }): Na
     }
     table.set(name, r);
   }
-  if (r.type === -1) {
-    if (typeof msg.type !== 'number') throw new NlEncodeError('an UNKNOWN message needs its numeric type');
-    return { type: msg.type, def: undefined };
-  }
+  lastResolved = { fam, name, type: r };
   return r;
 }
 
 function checkU(v: unknown, bits: 16 | 32, what: string): number {
   if (v === undefined) return 0;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** bits) throw new NlEncodeError(`${what} expects an integer in 0..${2 ** bits - 1}, got ${String(v)}`);
+  const max = bits === 16 ? 0xffff : 0xffffffff; // not 2 ** bits: a call to pow() when this is not inlined
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) throw new NlEncodeError(`${what} expects an integer in 0..${max}, got ${String(v)}`);
   return v;
 }
 

@@ -1,5 +1,6 @@
 import { HOST_LE, copyBytes, hexAt, toHex, utf8, utf8At, fromHex } from './bytes.js';
 import { badLength, describe, encodeFail, type Codec, type Json } from './codec.js';
+import { intLayouts } from './ints.js';
 
 // ---------------------------------------------------------------------------
 // Integers
@@ -15,12 +16,13 @@ function makeInt(kind: IntKind, bytes: 1 | 2 | 4, signed: boolean, be: boolean):
     bytes === 1 ? (signed ? (v, o) => v.getInt8(o) : (v, o) => v.getUint8(o))
     : bytes === 2 ? (signed ? (v, o) => v.getInt16(o, little) : (v, o) => v.getUint16(o, little))
     : signed ? (v, o) => v.getInt32(o, little) : (v, o) => v.getUint32(o, little);
-  const set: (v: DataView, o: number, x: number) => void =
-    bytes === 1 ? (signed ? (v, o, x) => v.setInt8(o, x) : (v, o, x) => v.setUint8(o, x))
-    : bytes === 2 ? (signed ? (v, o, x) => v.setInt16(o, x, little) : (v, o, x) => v.setUint16(o, x, little))
-    : signed ? (v, o, x) => v.setInt32(o, x, little) : (v, o, x) => v.setUint32(o, x, little);
+  // One function per width and signedness (not a shared wrapper around a setter): each call site stays monomorphic.
+  const write: (x: number, v: DataView, o: number) => void =
+    bytes === 1 ? (signed ? (x, v, o) => v.setInt8(o, x) : (x, v, o) => v.setUint8(o, x))
+    : bytes === 2 ? (signed ? (x, v, o) => v.setInt16(o, x, little) : (x, v, o) => v.setUint16(o, x, little))
+    : signed ? (x, v, o) => v.setInt32(o, x, little) : (x, v, o) => v.setUint32(o, x, little);
   const name = be ? `${kind}be` : kind;
-  return {
+  const codec: Codec<number> = {
     kind,
     fixed: bytes,
     be,
@@ -31,15 +33,15 @@ function makeInt(kind: IntKind, bytes: 1 | 2 | 4, signed: boolean, be: boolean):
       }
       return bytes;
     },
-    write(value, view, offset) {
-      set(view, offset, value);
-    },
+    write,
     read(view, offset, length) {
       if (length !== bytes) badLength(name, bytes, length, offset);
       return get(view, offset);
     },
     json: (v) => v,
   };
+  intLayouts.set(codec, { width: bytes, little, shift: 32 - bits, signed });
+  return codec;
 }
 
 type BigKind = 'u64' | 's64';
@@ -287,12 +289,27 @@ const OCTET_DOT: readonly string[] = OCTET.map((o) => o + '.');
 const V4_HIGH: (string | undefined)[] = new Array(65536);
 const V4_LOW: (string | undefined)[] = new Array(65536);
 
+/**
+ * The text of recently formatted whole addresses, direct-mapped by a hash of
+ * the address: a gateway, a local address or a prefix met on every route of
+ * a dump is then one string, not a new one per message.
+ */
+const V4_RECENT_BITS = 12;
+const V4_RECENT_KEY = new Int32Array(1 << V4_RECENT_BITS);
+const V4_RECENT_TEXT: (string | undefined)[] = new Array(1 << V4_RECENT_BITS).fill(undefined);
+
 /** Dotted quad of 4 bytes at `offset`. */
 export function formatIPv4(view: DataView, offset: number): string {
-  const a = view.getUint32(offset, false);
-  const hi = a >>> 16;
+  const a = view.getInt32(offset, false);
+  const slot = Math.imul(a, 0x9e3779b1) >>> (32 - V4_RECENT_BITS);
+  const known = V4_RECENT_TEXT[slot];
+  if (known !== undefined && V4_RECENT_KEY[slot] === a) return known;
+  const hi = (a >>> 16) & 0xffff;
   const lo = a & 0xffff;
-  return (V4_HIGH[hi] ??= OCTET_DOT[hi >>> 8]! + OCTET_DOT[hi & 255]!) + (V4_LOW[lo] ??= OCTET_DOT[lo >>> 8]! + OCTET[lo & 255]!);
+  const text = (V4_HIGH[hi] ??= OCTET_DOT[hi >>> 8]! + OCTET_DOT[hi & 255]!) + (V4_LOW[lo] ??= OCTET_DOT[lo >>> 8]! + OCTET[lo & 255]!);
+  V4_RECENT_KEY[slot] = a;
+  V4_RECENT_TEXT[slot] = text;
+  return text;
 }
 
 /** IPv6 text of 16 bytes at `offset`, as glibc's `inet_ntop` writes it (RFC 5952, with embedded IPv4 for mapped addresses). */
@@ -336,36 +353,76 @@ export function formatIPv6(view: DataView, offset: number): string {
  * decimal octets, no leading zeros (`010.0.0.1` is ambiguous), nothing else.
  */
 export function parseIPv4(s: string): Uint8Array | undefined {
+  const w = ipv4Word(s);
+  if (w < 0) return undefined;
   const out = new Uint8Array(4);
-  return parseIPv4Into(s, out) ? out : undefined;
+  out[0] = w >>> 24;
+  out[1] = (w >>> 16) & 255;
+  out[2] = (w >>> 8) & 255;
+  out[3] = w & 255;
+  return out;
 }
 
-function parseIPv4Into(s: string, out: Uint8Array): boolean {
+/** A dotted-quad IPv4 address as its 32-bit number (`"10.0.0.1"` → `0x0a000001`), or -1; as strict as {@link parseIPv4}. */
+function ipv4Word(s: string): number {
+  if (typeof s !== 'string') return -1; // a write not preceded by size may hand anything
   const n = s.length;
-  if (n < 7 || n > 15) return false;
-  let part = 0;
-  let value = 0;
-  let digits = 0;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? s.charCodeAt(i) : 46; // a final '.' closes the last octet
-    if (c === 46) {
-      if (digits === 0 || part > 3) return false;
-      out[part++] = value;
-      value = 0;
-      digits = 0;
-    } else if (c >= 48 && c <= 57) {
-      if (digits > 0 && value === 0) return false; // leading zero
-      value = value * 10 + (c - 48);
-      if (value > 255) return false;
-      digits++;
-    } else {
-      return false;
+  if (n < 7 || n > 15) return -1;
+  let word = 0;
+  let i = 0;
+  for (let part = 0; ; part++) {
+    if (i >= n) return -1;
+    let v = s.charCodeAt(i++) - 48;
+    if (v < 0 || v > 9) return -1;
+    if (v !== 0 && i < n) {
+      // Up to two more digits; a leading 0 stands alone.
+      let d = s.charCodeAt(i) - 48;
+      if (d >= 0 && d <= 9) {
+        v = v * 10 + d;
+        if (++i < n) {
+          d = s.charCodeAt(i) - 48;
+          if (d >= 0 && d <= 9) {
+            v = v * 10 + d;
+            i++;
+            if (v > 255) return -1;
+          }
+        }
+      }
     }
+    word = (word << 8) | v;
+    if (part === 3) return i === n ? word >>> 0 : -1;
+    if (i >= n || s.charCodeAt(i++) !== 46) return -1;
   }
-  return part === 4;
 }
 
-const scratch4 = new Uint8Array(4);
+// The last two IPv4 strings met by the encoders and their numbers, the more
+// recent first. Encode parses an address in `size` and again in `write`, and
+// requests often repeat one (a gateway): those are parsed once.
+let v4TextA = '';
+let v4WordA = -1;
+let v4TextB = '';
+let v4WordB = -1;
+
+/** {@link ipv4Word}, remembering the last two addresses. */
+function ipv4WordCached(s: string): number {
+  if (s === v4TextA) return v4WordA;
+  if (s === v4TextB) {
+    const w = v4WordB;
+    v4TextB = v4TextA;
+    v4WordB = v4WordA;
+    v4TextA = s;
+    v4WordA = w;
+    return w;
+  }
+  const w = ipv4Word(s);
+  if (w >= 0) {
+    v4TextB = v4TextA;
+    v4WordB = v4WordA;
+    v4TextA = s;
+    v4WordA = w;
+  }
+  return w;
+}
 
 /** The 16 bytes of an IPv6 address in any RFC 4291 text form, or undefined. */
 export function parseIPv6(s: string): Uint8Array | undefined {
@@ -415,12 +472,11 @@ export const ipv4: Codec<string> = {
   kind: 'ipv4',
   fixed: 4,
   size(value) {
-    if (typeof value !== 'string' || !parseIPv4Into(value, scratch4)) encodeFail(`ipv4 expects a dotted-quad address, got ${describe(value)}`);
+    if (typeof value !== 'string' || ipv4WordCached(value) < 0) encodeFail(`ipv4 expects a dotted-quad address, got ${describe(value)}`);
     return 4;
   },
   write(value, view, offset) {
-    parseIPv4Into(value, scratch4);
-    for (let i = 0; i < 4; i++) view.setUint8(offset + i, scratch4[i]!);
+    view.setUint32(offset, ipv4WordCached(value), false);
   },
   read(view, offset, length) {
     if (length !== 4) badLength('ipv4', 4, length, offset);
@@ -462,18 +518,17 @@ export const ip: Codec<string | Uint8Array> = {
   size(value) {
     if (value instanceof Uint8Array) return value.length;
     if (typeof value !== 'string') encodeFail(`address expects an IPv4/IPv6 string or bytes, got ${describe(value)}`);
-    if (!value.includes(':')) {
-      if (!parseIPv4Into(value, scratch4)) encodeFail(`not an IPv4 or IPv6 address: ${describe(value)}`);
-      return 4;
-    }
-    if (!parseIPv6(value)) encodeFail(`not an IPv4 or IPv6 address: ${describe(value)}`);
+    if (ipv4WordCached(value) >= 0) return 4;
+    if (!value.includes(':') || !parseIPv6(value)) encodeFail(`not an IPv4 or IPv6 address: ${describe(value)}`);
     return 16;
   },
   write(value, view, offset) {
-    if (typeof value === 'string' && !value.includes(':')) {
-      parseIPv4Into(value, scratch4);
-      for (let i = 0; i < 4; i++) view.setUint8(offset + i, scratch4[i]!);
-      return 4;
+    if (typeof value === 'string') {
+      const w = ipv4WordCached(value);
+      if (w >= 0) {
+        view.setUint32(offset, w, false);
+        return 4;
+      }
     }
     const b = value instanceof Uint8Array ? value : parseIPv6(value)!;
     new Uint8Array(view.buffer, view.byteOffset + offset, b.length).set(b);

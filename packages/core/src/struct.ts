@@ -1,6 +1,7 @@
 import { HOST_LE, copyBytes, toHex } from './bytes.js';
 import { describe, encodeFail, type Codec, type Decoded, type Input, type Json, type Scope } from './codec.js';
 import { NlDecodeError, NlEncodeError } from './errors.js';
+import { intLayout } from './ints.js';
 
 /** `camelCase` → `snake_case`, the C spelling of a friendly name. */
 export function snake(key: string): string {
@@ -31,6 +32,9 @@ export interface PadCodec extends Codec<undefined, undefined> {
   /** Number of padding bytes. */
   readonly fixed: number;
 }
+
+/** Key positions a struct's encoder remembers (see `seenKeys`); keys past it are looked up each time. */
+const SEEN_MAX = 64;
 
 /** `n` bytes of padding (`__u8 __pad[n]`). */
 export function pad(n: number): PadCodec {
@@ -111,7 +115,7 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
   const size = offset;
   const valueFields = fields.filter((f) => f.codec.kind !== 'pad');
   const known = new Set(valueFields.map((f) => f.key));
-  const byKey = new Map(valueFields.map((f) => [f.key, f]));
+  const byKey = new Map(valueFields.map((f) => [f.key, fieldEncoder(f)]));
 
   const codec: StructCodec<F> = {
     kind: 'struct',
@@ -122,20 +126,29 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
     size(value: any, scope) {
       if (typeof value !== 'object' || value === null) encodeFail(`struct ${name} expects an object, got ${describe(value)}`);
       // Only the keys present: unknown own keys are refused, known ones (own or inherited, as write reads them) validated.
-      for (const k in value) {
-        const f = byKey.get(k);
-        if (f === undefined) {
-          if (Object.hasOwn(value, k)) throw new NlEncodeError(`unknown field "${k}" for struct ${name}; known: ${[...known].join(', ')}`);
-          continue;
+      let i = 0;
+      let cur: FieldEncoder | undefined; // the field being validated, for the error path
+      try {
+        for (const k in value) {
+          const f = k === seenKeys[i] ? seenFields[i]! : fieldAt(k, i);
+          i++;
+          if (f === null) {
+            if (Object.hasOwn(value, k)) throw new NlEncodeError(`unknown field "${k}" for struct ${name}; known: ${[...known].join(', ')}`);
+            continue;
+          }
+          const v = value[k];
+          if (v === undefined) continue;
+          // An integer the codec accepts needs no call; anything else is the codec's to judge.
+          const sh = f.shift;
+          if (f.width === 0 || typeof v !== 'number' || (f.signed ? (v << sh) >> sh : (v << sh) >>> sh) !== v) {
+            cur = f;
+            f.codec.size(v, scope);
+            cur = undefined;
+          }
         }
-        const v = value[k];
-        if (v === undefined) continue;
-        try {
-          f.codec.size(v, scope);
-        } catch (e) {
-          if (e instanceof NlEncodeError) throw e.within(f.cname);
-          throw e;
-        }
+      } catch (e) {
+        if (cur !== undefined && e instanceof NlEncodeError) throw e.within(cur.cname);
+        throw e;
       }
       const ext: Extent | undefined = value[STRUCT_EXTENT];
       if (ext?.short !== undefined) return ext.short;
@@ -201,15 +214,62 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
     let i = 0;
     for (; i + 4 <= size; i += 4) view.setUint32(offset + i, 0);
     for (; i < size; i++) view.setUint8(offset + i, 0);
+    let at = 0;
     for (const k in value) {
-      const f = byKey.get(k);
-      if (f === undefined) continue;
+      const f = k === seenKeys[at] ? seenFields[at]! : fieldAt(k, at);
+      at++;
+      if (f === null) continue;
       const v = value[k];
-      if (v !== undefined) f.codec.write(v, view, offset + f.offset, scope);
+      if (v === undefined) continue;
+      // Integers inline: an unsigned store of a width writes the same bytes as the signed one.
+      const o = offset + f.offset;
+      const w = f.width;
+      if (w === 1) view.setUint8(o, v);
+      else if (w === 2) view.setUint16(o, v, f.little);
+      else if (w === 4) view.setUint32(o, v, f.little);
+      else f.codec.write(v, view, o, scope);
     }
   }
 
+  /**
+   * Per position in a value's key order, the key last met there and its field
+   * (null: not a field). Values of one shape then find every field with one
+   * comparison; others fall back to {@link fieldAt}.
+   */
+  const seenKeys: string[] = [];
+  const seenFields: (FieldEncoder | null)[] = [];
+
+  /** The field of key `k`, met at position `i` of a value's keys; remembered there. */
+  function fieldAt(k: string, i: number): FieldEncoder | null {
+    const f = byKey.get(k) ?? null;
+    if (i < SEEN_MAX) {
+      seenKeys[i] = k;
+      seenFields[i] = f;
+    }
+    return f;
+  }
+
   return codec;
+}
+
+/**
+ * How a struct's encoder validates and writes one field: where it goes and,
+ * for an integer codec of this package, its layout, to do without calls.
+ */
+interface FieldEncoder {
+  readonly cname: string;
+  readonly codec: Codec<any, any>;
+  readonly offset: number;
+  /** For an integer codec of this package, its layout (`IntLayout`); width 0 otherwise. */
+  readonly width: number;
+  readonly little: boolean;
+  readonly shift: number;
+  readonly signed: boolean;
+}
+
+function fieldEncoder(f: StructField): FieldEncoder {
+  const { width, little, shift, signed } = intLayout(f.codec);
+  return { cname: f.cname, codec: f.codec, offset: f.offset, width, little, shift, signed };
 }
 
 /** `count` values of a fixed-size codec in a row (`__u32 data[8]`), as an array. */
