@@ -372,14 +372,15 @@ const TIMED_OUT: unique symbol = Symbol('timed out');
  * Races reads against a reply timeout with one timer for many reads. The
  * timer is armed for the current limit past the last answer; when it fires
  * early (answers came meanwhile) it re-arms for the rest; when the limit has
- * really passed, the read being raced loses to {@link TIMED_OUT}.
+ * really passed, the read being waited for gives {@link TIMED_OUT}. Nothing
+ * long-lived is raced against, so nothing piles up per read.
  */
 class Watchdog {
   readonly #limit: () => number;
   readonly #last: () => number;
   #timer: unknown;
-  #expired: Promise<typeof TIMED_OUT> | undefined;
-  #fire: ((v: typeof TIMED_OUT) => void) | undefined;
+  /** Settles the read being waited for, if any. */
+  #expire: ((v: typeof TIMED_OUT) => void) | undefined;
 
   constructor(limit: () => number, last: () => number) {
     this.#limit = limit;
@@ -389,11 +390,12 @@ class Watchdog {
   /** `p`, or {@link TIMED_OUT} once no answer came for the limit (the promise is left running: the caller keeps it). */
   race<T>(p: Promise<T>): Promise<T | typeof TIMED_OUT> {
     if (!Number.isFinite(this.#limit())) return p;
-    if (this.#expired === undefined) {
-      this.#expired = new Promise<typeof TIMED_OUT>((resolve) => (this.#fire = resolve));
-      this.#arm();
-    }
-    return Promise.race([p, this.#expired]);
+    const raced = new Promise<T | typeof TIMED_OUT>((resolve, reject) => {
+      this.#expire = resolve;
+      p.then(resolve, reject);
+    });
+    if (this.#timer === undefined) this.#arm();
+    return raced;
   }
 
   stop(): void {
@@ -403,7 +405,7 @@ class Watchdog {
 
   /** The limit changed: count it anew from the last answer. */
   rearm(): void {
-    if (this.#expired === undefined) return;
+    if (this.#timer === undefined) return;
     this.stop();
     this.#arm();
   }
@@ -415,9 +417,9 @@ class Watchdog {
       return;
     }
     this.#timer = undefined;
-    const fire = this.#fire!;
-    this.#expired = this.#fire = undefined;
-    fire(TIMED_OUT);
+    const expire = this.#expire;
+    this.#expire = undefined;
+    expire?.(TIMED_OUT);
   }
 }
 
