@@ -9,7 +9,7 @@ import { openNetlink } from '@nlkit/live';
 import { codecSuite, recordRouteDump, syntheticRouteDump } from './codec.js';
 import { FloorSocket, floorAddBatched, floorAddSequential, floorDump } from './floor.js';
 import { sample, type Samples } from './harness.js';
-import { addCompiledBatch, addSequential, channel, checksum, dumpEager, dumpLazy, dumpLazyIterated, dumpLazyStreamed, dumpTransportViews } from './nlkit.js';
+import { addCompiledBatch, addHandBatch, addSequential, channel, checksum, dumpEager, dumpLazy, dumpLazyIterated, dumpLazyStreamed, dumpTransportViews } from './nlkit.js';
 
 interface Options {
   runs: number;
@@ -101,9 +101,11 @@ async function main(): Promise<void> {
       await ch.close();
       break;
     }
-    case 'add-batch': {
+    case 'add-batch':
+    case 'add-batch-hand': {
       const t = openNetlink();
-      s = await sample(count, (r) => addCompiledBatch(t, runNo(r), o.count!, o.gateway!, o.oif!, o.perDatagram!), runs, warm);
+      const add = which === 'add-batch' ? addCompiledBatch : addHandBatch;
+      s = await sample(count, (r) => add(t, runNo(r), o.count!, o.gateway!, o.oif!, o.perDatagram!), runs, warm);
       await t.close();
       break;
     }

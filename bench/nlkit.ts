@@ -8,7 +8,9 @@ import {
   NLM_F,
   NLMSG,
   encodeMessage,
+  messageSize,
   throwIfError,
+  writeMessage,
   viewMessages,
   type MessageView,
 } from '@nlkit/core';
@@ -153,5 +155,52 @@ export async function addCompiledBatch(t: LiveTransport, run: number, count: num
   }
   const report = await applyBatch(batch, t, { onError: 'continue', maxDatagramRequests: perDatagram });
   if (report.ok !== count) throw new Error(`batch apply: ${report.ok} of ${count} acknowledged (${report.failed} failed, ${report.unknown} unknown, stopped: ${report.stopped ?? 'no'})`);
+  return count;
+}
+
+/**
+ * Diagnostic, not a product path: the same requests encoded into one buffer
+ * with the core API (`messageSize`, `writeMessage`) and sent `perDatagram`
+ * to a datagram straight over the live transport, each datagram's ACKs read
+ * (errno checked) before the next, with none of `applyBatch`'s bookkeeping
+ * (window, per-request outcomes, timeouts). The difference to
+ * {@link addCompiledBatch} is what that bookkeeping costs.
+ */
+export async function addHandBatch(t: LiveTransport, run: number, count: number, gateway: string, oif: number, perDatagram: number): Promise<number> {
+  const starts = new Uint32Array(count + 1);
+  const msgs = new Array<Parameters<typeof messageSize<Rtnl>>[1]>(count);
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    msgs[i] = {
+      name: 'RTM_NEWROUTE',
+      flags: NLM_F.REQUEST | NLM_F.ACK | NLM_F.CREATE | NLM_F.EXCL,
+      seq: i + 1,
+      header: { family: 2, dstLen: 32, table: 254, protocol: 4, scope: 0, type: 1 },
+      attrs: { dst: dotted(addDst(run, i)), gateway, oif },
+    };
+    starts[i] = total;
+    total += (messageSize(rtnl, msgs[i]!) + 3) & ~3;
+  }
+  starts[count] = total;
+  const buf = new Uint8Array(total);
+  const view = new DataView(buf.buffer);
+  for (let i = 0; i < count; i++) writeMessage(rtnl, msgs[i]!, view, starts[i]!, starts[i + 1]! - starts[i]!);
+  const it = t.receive()[Symbol.asyncIterator]();
+  for (let i = 0; i < count; i += perDatagram) {
+    const k = Math.min(perDatagram, count - i);
+    await t.send(buf.subarray(starts[i]!, starts[i + k]!));
+    for (let acks = 0; acks < k; ) {
+      const r = await it.next();
+      if (r.done) throw new Error('the transport ended');
+      if (isOverrun(r.value)) throw new Error('overrun: acks lost');
+      const d = r.value.bytes;
+      const dv = new DataView(d.buffer, d.byteOffset, d.byteLength);
+      for (let p = 0; p + 20 <= dv.byteLength; p += (dv.getUint32(p, true) + 3) & ~3) {
+        if (dv.getUint16(p + 4, true) !== NLMSG.ERROR) continue;
+        if (dv.getInt32(p + 16, true) !== 0) throw new Error(`route add refused: errno ${-dv.getInt32(p + 16, true)}`);
+        acks++;
+      }
+    }
+  }
   return count;
 }

@@ -351,13 +351,15 @@ async function main(): Promise<void> {
     const bat1 = await fresh('add-floor-batch');
     const seq = await fresh('add-seq');
     const bat = await fresh('add-batch');
+    const hand = await fresh('add-batch-hand');
     const seq2 = await fresh('add-floor-seq');
     const bat2 = await fresh('add-floor-batch');
     results.push(
       toResult('write', 'add-floor-seq', 'floor: koffi, one request + ACK at a time', merge(seq1, seq2), { note: 'measured before and after the nlkit cases' }),
       toResult('write', 'add-floor-batch', `floor: koffi, ${config.perDatagram} requests per datagram`, merge(bat1, bat2), { note: 'measured before and after the nlkit cases' }),
       toResult('write', 'add-seq', 'nlkit engine: await channel.request() per route', seq, { floor: 'add-floor-seq' }),
-      toResult('write', 'add-batch', `nlkit compiled batch: messageSize/writeMessage into one buffer, ${config.perDatagram} per datagram over LiveTransport`, bat, { floor: 'add-floor-batch' }),
+      toResult('write', 'add-batch', `nlkit compiled batch: Batch.addMessage, then applyBatch (continue mode, ${config.perDatagram} per datagram) over LiveTransport`, bat, { floor: 'add-floor-batch' }),
+      toResult('write', 'add-batch-hand', `diagnostic: the same requests written into one buffer and sent ${config.perDatagram} per datagram over LiveTransport by hand, no applyBatch`, hand, { floor: 'add-floor-batch' }),
     );
   }
 
