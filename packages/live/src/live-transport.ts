@@ -292,6 +292,8 @@ export class LiveTransport implements Transport {
   #dumpDatagrams = 0;
   /** The receive thread's job while it reads this socket: nothing else may then. */
   #job: ReceiveJob | undefined;
+  /** The dump the job reads. */
+  #jobSeq = -1;
   /** A wait for the job's next entries is pending. */
   #jobWaiting = false;
   #threadReads = 0;
@@ -581,7 +583,8 @@ export class LiveTransport implements Transport {
           break;
         case EntryKind.End:
           this.#job = undefined;
-          this.#dumpSeq = -1;
+          // The dump the job read is over (a later one may have been sent meanwhile, and is not).
+          if (this.#dumpSeq === this.#jobSeq) this.#dumpSeq = -1;
           this.#awaiting = 0;
           this.#mayReadInline = true;
           return;
@@ -605,6 +608,7 @@ export class LiveTransport implements Transport {
     const job = beginReceiveJob(this.#fd, this.#dumpSeq, this.#bufferSize);
     if (job === undefined) return false;
     this.#job = job;
+    this.#jobSeq = this.#dumpSeq;
     this.#watch.stop();
     return true;
   }
