@@ -48,8 +48,12 @@ const enum Ctl {
   BufferSize = 6,
   /** 1 once the thread has loaded koffi and waits for jobs; -1 if it could not. */
   Ready = 7,
+  /** 1 while the transport waits for entries: only then does the thread wake it. */
+  ReaderWaits = 8,
+  /** 1 while the thread waits for room in the ring: only then does the transport wake it. */
+  WriterWaits = 9,
   /** Per-slot metadata from here: length, group, kind. */
-  Meta = 8,
+  Meta = 10,
 }
 
 /** What a ring entry holds. */
@@ -109,6 +113,7 @@ function buffer(n) {
   hdr = new DataView(ab, 0, HDR + IOV);
   control = new DataView(ab, HDR + IOV, CTL);
   data = new Uint8Array(ab, HDR + IOV + CTL, n);
+  view = undefined;
   const put = (off, v) => (WORD === 8 ? hdr.setBigUint64(off, v, true) : hdr.setUint32(off, Number(v), true));
   put(koffi.offsetof(Msghdr, 'msg_iov'), base + BigInt(HDR));
   put(koffi.offsetof(Msghdr, 'msg_iovlen'), 1n);
@@ -126,7 +131,10 @@ function room(k) {
     const used = (Atomics.load(ctl, 0) - Atomics.load(ctl, 1)) | 0;
     if (SLOTS - used >= k) return true;
     if (Atomics.load(ctl, 3)) return false;
-    Atomics.wait(ctl, 1, Atomics.load(ctl, 1), 50);
+    const consumed = Atomics.load(ctl, 1);
+    Atomics.store(ctl, 9, 1);
+    if (((Atomics.load(ctl, 0) - consumed) | 0) >= SLOTS - k + 1) Atomics.wait(ctl, 1, consumed, 50);
+    Atomics.store(ctl, 9, 0);
   }
 }
 function emit(kind, a, b, n) {
@@ -143,12 +151,14 @@ function emit(kind, a, b, n) {
   ctl[META + 3 * s + 1] = b;
   ctl[META + 3 * s + 2] = kind;
   Atomics.store(ctl, 0, (p + k) | 0);
-  Atomics.notify(ctl, 0);
+  if (Atomics.load(ctl, 8) === 1) Atomics.notify(ctl, 0);
   return true;
 }
 /** Whether the datagram holds the end of the dump with sequence number seq. */
+const dataView = () => (view ??= new DataView(data.buffer, data.byteOffset, data.byteLength));
+let view;
 function ends(n, seq) {
-  const v = new DataView(data.buffer, data.byteOffset, n);
+  const v = dataView();
   for (let p = 0; p + 16 <= n; ) {
     const len = v.getUint32(p, true);
     const type = v.getUint16(p + 4, true);
@@ -336,7 +346,7 @@ export class ReceiveJob {
     }
     this.#consumed = (c + k) | 0;
     Atomics.store(ctl, Ctl.Consumed, this.#consumed);
-    Atomics.notify(ctl, Ctl.Consumed);
+    if (Atomics.load(ctl, Ctl.WriterWaits) === 1) Atomics.notify(ctl, Ctl.Consumed);
     if (kind === EntryKind.End) this.#finish();
     return entry;
   }
@@ -347,10 +357,16 @@ export class ReceiveJob {
    */
   wait(): Promise<unknown> {
     if (this.#waiting) return this.#waiting;
-    const r = waitAsync(this.#ctl, Ctl.Produced, this.#consumed);
-    if (!r.async) return Promise.resolve();
+    const ctl = this.#ctl;
+    Atomics.store(ctl, Ctl.ReaderWaits, 1);
+    const r = waitAsync(ctl, Ctl.Produced, this.#consumed);
+    if (!r.async) {
+      Atomics.store(ctl, Ctl.ReaderWaits, 0);
+      return Promise.resolve();
+    }
     this.#t.worker.ref();
     this.#waiting = r.value.then(() => {
+      Atomics.store(ctl, Ctl.ReaderWaits, 0);
       this.#waiting = undefined;
       this.#t.worker.unref();
     });
