@@ -24,9 +24,9 @@ const waitAsync = (Atomics as unknown as {
 }).waitAsync;
 
 /** Bytes per ring slot; a datagram takes as many consecutive slots as it needs. */
-export const RING_SLOT = 64 * 1024;
-/** Slots in the ring (a power of two): 2 MiB. */
-export const RING_SLOTS = 32;
+export const RING_SLOT = 32 * 1024;
+/** Slots in the ring (a power of two): 2 MiB, 64 dump datagrams (~8 ms of a dump) for the main thread to fall behind by. */
+export const RING_SLOTS = 64;
 /** Largest datagram the thread can pass on: half the ring. */
 export const RING_MAX_DATAGRAM = (RING_SLOTS / 2) * RING_SLOT;
 
