@@ -5,8 +5,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isOverrun } from '@nlkit/transport';
 import type { Inbound } from '@nlkit/transport';
 import { describe, expect, it } from 'vitest';
+import koffi from 'koffi';
 import { openNetlink } from './live-transport.js';
 import type { LiveTransport } from './live-transport.js';
+import { EntryKind, RING_SLOT, RING_SLOTS, beginReceiveJob, prepareReceiveThread, type ReceiveJob, type RingEntry } from './receive-thread.js';
 import { withTempNetns } from './netns.js';
 import { runChild } from './test-child.js';
 
@@ -115,6 +117,88 @@ function loadRoutes(netns: string): void {
   const lines = Array.from({ length: ROUTES }, (_, i) => `route add 11.0.${i >> 8}.${i & 255}/32 dev lo`);
   execFileSync('ip', ['-n', netns, '-batch', '-'], { input: lines.join('\n') });
 }
+
+/**
+ * A job on one end of a `socketpair(AF_UNIX, SOCK_DGRAM)`: datagrams of any
+ * size, written from here, in place of a netlink socket's.
+ */
+describe('the receive thread\'s ring', () => {
+  const libc = koffi.load('libc.so.6');
+  const socketpair = libc.func('int socketpair(int domain, int type, int protocol, void *sv)');
+  const send = libc.func('intptr_t send(int fd, const void *buf, size_t len, int flags)');
+  const close = libc.func('int close(int fd)');
+
+  /** One netlink message of `size` bytes (type 16, or NLMSG_DONE), its payload a pattern of `tag`. */
+  function datagram(size: number, seq: number, tag: number, done = false): Uint8Array {
+    const out = new Uint8Array(size);
+    for (let i = 16; i < size; i++) out[i] = (tag + i) & 255;
+    const v = new DataView(out.buffer);
+    v.setUint32(0, size, true);
+    v.setUint16(4, done ? NLMSG_DONE : 16, true);
+    v.setUint32(8, seq, true);
+    return out;
+  }
+
+  async function job(fd: number, seq: number, bufferSize: number): Promise<ReceiveJob> {
+    expect(prepareReceiveThread()).toBe(true);
+    for (let i = 0; i < 500; i++) {
+      const j = beginReceiveJob(fd, seq, bufferSize);
+      if (j) return j;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error('the receive thread did not become ready');
+  }
+
+  async function takeN(j: ReceiveJob, n: number): Promise<RingEntry[]> {
+    const out: RingEntry[] = [];
+    while (out.length < n) {
+      const e = j.take((ring, start, length) => {
+        const b = new Uint8Array(length);
+        const first = Math.min(length, ring.length - start);
+        b.set(ring.subarray(start, start + first));
+        b.set(ring.subarray(0, length - first), first);
+        return b;
+      });
+      if (e) out.push(e);
+      else await j.wait();
+    }
+    return out;
+  }
+
+  it('passes datagrams of one slot, of several, and across the ring\'s end whole and in order; reports one too large for its buffer', async () => {
+    const sv = new Int32Array(2);
+    expect(Number(socketpair(1, 2, 0, sv))).toBe(0); // AF_UNIX, SOCK_DGRAM
+    try {
+      const bufferSize = 128 * 1024;
+      const j = await job(sv[0]!, 77, bufferSize);
+      let slots = 0;
+      let tag = 0;
+      // Rounds of what fits the socket's buffer, until the ring has wrapped three times.
+      while (slots < 3 * RING_SLOTS) {
+        const sizes = [100, 3 * RING_SLOT - 10, RING_SLOT, RING_SLOT + 1, 17];
+        const sent = sizes.map((n) => datagram(n, 77, tag++));
+        for (const d of sent) expect(Number(send(sv[1]!, d, d.length, 0))).toBe(d.length);
+        const got = await takeN(j, sent.length);
+        expect(got.map((e) => e.kind)).toEqual(sent.map(() => EntryKind.Datagram));
+        expect(got.map((e) => e.bytes)).toEqual(sent);
+        slots += sizes.reduce((k, n) => k + Math.ceil(n / RING_SLOT), 0);
+      }
+      const big = datagram(bufferSize + 1000, 77, 1);
+      expect(Number(send(sv[1]!, big, big.length, 0))).toBe(big.length);
+      const [lost] = await takeN(j, 1);
+      expect(lost).toMatchObject({ kind: EntryKind.Error, errno: 90, group: big.length }); // EMSGSIZE, with the datagram's size
+      const end = datagram(20, 77, 0, true);
+      send(sv[1]!, end, end.length, 0);
+      const [last, over] = await takeN(j, 2);
+      expect(last!.bytes).toEqual(end);
+      expect(over!.kind).toBe(EntryKind.End);
+      expect(j.over).toBe(true);
+    } finally {
+      close(sv[0]!);
+      close(sv[1]!);
+    }
+  });
+});
 
 describe.skipIf(!isRoot)('receive thread (live, root)', () => {
   it('takes long dumps over and hands out the same messages, in order, as the main thread reads', async () => {
