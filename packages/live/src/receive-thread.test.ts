@@ -168,14 +168,15 @@ describe('the receive thread\'s ring', () => {
   it('passes datagrams of one slot, of several, and across the ring\'s end whole and in order; reports one too large for its buffer', async () => {
     const sv = new Int32Array(2);
     expect(Number(socketpair(1, 2, 0, sv))).toBe(0); // AF_UNIX, SOCK_DGRAM
+    const bufferSize = 128 * 1024;
+    const j = await job(sv[0]!, 77, bufferSize);
     try {
-      const bufferSize = 128 * 1024;
-      const j = await job(sv[0]!, 77, bufferSize);
       let slots = 0;
       let tag = 0;
       // Rounds of what fits the socket's buffer, until the ring has wrapped three times.
       while (slots < 3 * RING_SLOTS) {
-        const sizes = [100, 3 * RING_SLOT - 10, RING_SLOT, RING_SLOT + 1, 17];
+        // 9 slots a round: multi-slot datagrams come to straddle the ring's end.
+        const sizes = [100, 3 * RING_SLOT - 10, RING_SLOT, RING_SLOT + 1, 17 + 16, 20];
         const sent = sizes.map((n) => datagram(n, 77, tag++));
         for (const d of sent) expect(Number(send(sv[1]!, d, d.length, 0))).toBe(d.length);
         const got = await takeN(j, sent.length);
@@ -194,6 +195,7 @@ describe('the receive thread\'s ring', () => {
       expect(over!.kind).toBe(EntryKind.End);
       expect(j.over).toBe(true);
     } finally {
+      await j.stop();
       close(sv[0]!);
       close(sv[1]!);
     }
