@@ -111,7 +111,9 @@ export interface OpenNetlinkOptions {
    * Receive long dumps on a second thread, so that the kernel builds the
    * next datagrams while this one decodes the last (see `LiveTransport`).
    * Default `true`; always off with a custom {@link libc}, which the thread
-   * would bypass.
+   * would bypass. One thread serves the process, one dump at a time: while
+   * a dump's datagrams wait unread (nobody iterates the stream), it stays
+   * with that socket, and other sockets read their dumps themselves.
    */
   receiveThread?: boolean;
   /** Create the socket in this network namespace; it stays there for its whole life. */
