@@ -277,6 +277,41 @@ describe.skipIf(!isRoot)('receive thread (live, root)', () => {
     });
   });
 
+  it('process.exit() in the middle of a threaded dump exits cleanly', async () => {
+    await withTempNetns(async (netns) => {
+      loadRoutes(netns);
+      const index = pathToFileURL(join(here, 'index.ts')).href;
+      const script = `
+        import { openNetlink } from ${JSON.stringify(index)};
+        const t = openNetlink({ netns: process.env.NLKIT_NETNS });
+        const dump = async (seq, upTo) => {
+          const req = new Uint8Array(28);
+          const v = new DataView(req.buffer);
+          v.setUint32(0, 28, true); v.setUint16(4, 26, true); v.setUint16(6, 0x301, true); v.setUint32(8, seq, true); req[16] = 2;
+          await t.send(req);
+          let n = 0;
+          for await (const x of t.receive()) {
+            const b = x.bytes;
+            const w = new DataView(b.buffer, b.byteOffset, b.byteLength);
+            let last = 0;
+            for (let p = 0; p + 16 <= b.length; p += (w.getUint32(p, true) + 3) & ~3) last = p;
+            if (w.getUint16(last + 4, true) === 3 || ++n === upTo) break;
+          }
+        };
+        for (let seq = 1; t.threadReads === 0 && seq < 50; seq++) { await dump(seq); await new Promise((r) => setTimeout(r, 20)); }
+        const before = t.threadReads;
+        await dump(100, 12);
+        console.log('mid-dump', t.threadReads > before);
+        process.exit(0);
+      `;
+      const { code, signal, out, errors } = await runChild(script, { NLKIT_NETNS: netns }, 30_000);
+      expect(errors).toBe('');
+      expect(signal).toBeNull();
+      expect(code).toBe(0);
+      expect(out).toContain('mid-dump true');
+    });
+  });
+
   it('a process exits by itself after a threaded dump and close()', async () => {
     await withTempNetns(async (netns) => {
       loadRoutes(netns);

@@ -258,6 +258,20 @@ class ReceiveThread {
     this.worker.on('error', () => {
       Atomics.store(this.ctl, Ctl.Ready, -1);
     });
+    // At exit Node terminates the worker wherever it is; inside a koffi call
+    // (or koffi's loading) that is a fatal error. Let it reach a wait first.
+    process.once('exit', () => this.#quiesce());
+  }
+
+  /** Blocks (briefly) until the thread is past loading koffi and out of any job. */
+  #quiesce(): void {
+    const ctl = this.ctl;
+    if (Atomics.load(ctl, Ctl.Ready) === 0) Atomics.wait(ctl, Ctl.Ready, 0, 1000);
+    if (Atomics.load(ctl, Ctl.Job) === 1) {
+      Atomics.store(ctl, Ctl.Stop, 1);
+      Atomics.notify(ctl, Ctl.Consumed);
+      Atomics.wait(ctl, Ctl.Job, 1, 1000);
+    }
   }
 
   get ready(): boolean {
