@@ -202,6 +202,31 @@ describe('the receive thread\'s ring', () => {
   });
 });
 
+/**
+ * The start of a child's script: a transport `t` in the namespace of
+ * `NLKIT_NETNS`, and `dump(seq, upTo?)`, a route dump read to its end (or
+ * `upTo` datagrams).
+ */
+function childPrelude(index: string): string {
+  return `
+    import { openNetlink } from ${JSON.stringify(index)};
+    const t = openNetlink({ netns: process.env.NLKIT_NETNS });
+    const dump = async (seq, upTo) => {
+      const req = new Uint8Array(28);
+      const v = new DataView(req.buffer);
+      v.setUint32(0, 28, true); v.setUint16(4, 26, true); v.setUint16(6, 0x301, true); v.setUint32(8, seq, true); req[16] = 2;
+      await t.send(req);
+      let n = 0;
+      for await (const x of t.receive()) {
+        const b = x.bytes;
+        const w = new DataView(b.buffer, b.byteOffset, b.byteLength);
+        let last = 0;
+        for (let p = 0; p + 16 <= b.length; p += (w.getUint32(p, true) + 3) & ~3) last = p;
+        if (w.getUint16(last + 4, true) === 3 || ++n === upTo) break;
+      }
+    };`;
+}
+
 describe.skipIf(!isRoot)('receive thread (live, root)', () => {
   it('takes long dumps over and hands out the same messages, in order, as the main thread reads', async () => {
     await withTempNetns(async (netns) => {
@@ -281,23 +306,7 @@ describe.skipIf(!isRoot)('receive thread (live, root)', () => {
     await withTempNetns(async (netns) => {
       loadRoutes(netns);
       const index = pathToFileURL(join(here, 'index.ts')).href;
-      const script = `
-        import { openNetlink } from ${JSON.stringify(index)};
-        const t = openNetlink({ netns: process.env.NLKIT_NETNS });
-        const dump = async (seq, upTo) => {
-          const req = new Uint8Array(28);
-          const v = new DataView(req.buffer);
-          v.setUint32(0, 28, true); v.setUint16(4, 26, true); v.setUint16(6, 0x301, true); v.setUint32(8, seq, true); req[16] = 2;
-          await t.send(req);
-          let n = 0;
-          for await (const x of t.receive()) {
-            const b = x.bytes;
-            const w = new DataView(b.buffer, b.byteOffset, b.byteLength);
-            let last = 0;
-            for (let p = 0; p + 16 <= b.length; p += (w.getUint32(p, true) + 3) & ~3) last = p;
-            if (w.getUint16(last + 4, true) === 3 || ++n === upTo) break;
-          }
-        };
+      const script = `${childPrelude(index)}
         for (let seq = 1; t.threadReads === 0 && seq < 50; seq++) { await dump(seq); await new Promise((r) => setTimeout(r, 20)); }
         const before = t.threadReads;
         await dump(100, 12);
@@ -316,23 +325,8 @@ describe.skipIf(!isRoot)('receive thread (live, root)', () => {
     await withTempNetns(async (netns) => {
       loadRoutes(netns);
       const index = pathToFileURL(join(here, 'index.ts')).href;
-      const script = `
-        import { openNetlink } from ${JSON.stringify(index)};
-        const t = openNetlink({ netns: process.env.NLKIT_NETNS });
-        for (let seq = 1; t.threadReads === 0 && seq < 50; seq++) {
-          const req = new Uint8Array(28);
-          const v = new DataView(req.buffer);
-          v.setUint32(0, 28, true); v.setUint16(4, 26, true); v.setUint16(6, 0x301, true); v.setUint32(8, seq, true); req[16] = 2;
-          await t.send(req);
-          for await (const x of t.receive()) {
-            const b = x.bytes;
-            const w = new DataView(b.buffer, b.byteOffset, b.byteLength);
-            let last = 0;
-            for (let p = 0; p + 16 <= b.length; p += (w.getUint32(p, true) + 3) & ~3) last = p;
-            if (w.getUint16(last + 4, true) === 3) break;
-          }
-          await new Promise((r) => setTimeout(r, 20));
-        }
+      const script = `${childPrelude(index)}
+        for (let seq = 1; t.threadReads === 0 && seq < 50; seq++) { await dump(seq); await new Promise((r) => setTimeout(r, 20)); }
         console.log('thread reads', t.threadReads > 0);
         await t.close();
         console.log('closed', Date.now());
