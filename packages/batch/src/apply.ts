@@ -342,16 +342,18 @@ export async function applyBatch(batch: Batch, transport: Transport, options: Ap
         stopped ??= 'closed';
         break;
       }
-      const inbound = got.value;
-      if (isOverrun(inbound)) {
-        // The ACKs did not fit the socket's receive buffer: fewer outstanding from now on.
-        overruns++;
-        lossy = true;
-        watchdog.rearm();
-        window = Math.max(1, window >> 1);
-        perDatagram = Math.min(perDatagram, window);
-      } else if (inbound.group === 0) answer(inbound.bytes);
-      while (low < next && status[low] !== PENDING) low++;
+      // This datagram, then whatever else the transport already holds (the ACKs of a datagram's requests come one datagram each).
+      for (let inbound: Inbound | undefined = got.value; inbound !== undefined; inbound = low < next ? transport.takeNow?.() : undefined) {
+        if (isOverrun(inbound)) {
+          // The ACKs did not fit the socket's receive buffer: fewer outstanding from now on.
+          overruns++;
+          lossy = true;
+          watchdog.rearm();
+          window = Math.max(1, window >> 1);
+          perDatagram = Math.min(perDatagram, window);
+        } else if (inbound.group === 0) answer(inbound.bytes);
+        while (low < next && status[low] !== PENDING) low++;
+      }
       if (low === next) lossy = false; // every answer accounted for
       progress(false);
     }

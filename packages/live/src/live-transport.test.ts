@@ -217,6 +217,30 @@ describe.skipIf(!isRoot)('LiveTransport (live, root)', () => {
     });
   });
 
+  it('takeNow() hands out, in order and without waiting, what one read brought; nothing while a next() is pending', async () => {
+    await inTempNetns({}, async (t) => {
+      const it = t.receive()[Symbol.asyncIterator]();
+      // Ten requests in one datagram: the kernel answers each with a reply and an ACK, twenty datagrams.
+      const reqs = Array.from({ length: 10 }, (_, i) => linkRequest(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, 100 + i, 1));
+      const batch = new Uint8Array(reqs.reduce((n, r) => n + r.length, 0));
+      reqs.reduce((at, r) => (batch.set(r, at), at + r.length), 0);
+      await t.send(batch);
+      const got = [messages((await nextDatagram(it)).bytes)[0]!];
+      for (let x = t.takeNow(); x !== undefined; x = t.takeNow()) {
+        if (isOverrun(x)) throw new Error('unexpected overrun');
+        got.push(messages(x.bytes)[0]!);
+      }
+      expect(got.map((m) => [m.seq, m.type])).toEqual(reqs.flatMap((_, i) => [[100 + i, RTM_NEWLINK], [100 + i, NLMSG_ERROR]]));
+      expect(t.takeNow()).toBeUndefined();
+      // A pending next() has the first claim on what comes.
+      const pending = it.next();
+      await t.send(linkRequest(RTM_GETLINK, NLM_F_REQUEST, 200, 1));
+      expect(t.takeNow()).toBeUndefined();
+      const r = await pending;
+      expect(messages((r.value as Datagram).bytes)[0]).toMatchObject({ seq: 200, type: RTM_NEWLINK });
+    });
+  });
+
   it('a datagram too large for the receive buffer is an EMSGSIZE error, not silent loss; the buffer grows', async () => {
     await inTempNetns({ datagramBufferSize: 64 }, async (t) => {
       const it = t.receive()[Symbol.asyncIterator]();

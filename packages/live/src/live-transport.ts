@@ -411,6 +411,22 @@ export class LiveTransport implements Transport {
   }
 
   /**
+   * The next datagram, overrun or error already received (by this thread's
+   * last drain, or by the receive thread), without waiting or reading the
+   * socket; undefined when there is none, or while a `next()` is pending.
+   *
+   * @throws the error `next()` would reject with (`EMSGSIZE`, ...).
+   */
+  takeNow(): Inbound | undefined {
+    if (this.#waiters.length > 0 || this.#closed) return undefined;
+    if (this.#queue.length === 0 && this.#job !== undefined) this.#pullJob();
+    const head = this.#queue.shift();
+    if (head === undefined) return undefined;
+    if (isErrorEntry(head)) throw head.error;
+    return head;
+  }
+
+  /**
    * Closes the socket. Pending and later `next()` calls return `done`;
    * datagrams received but not yet taken are dropped. Idempotent.
    *

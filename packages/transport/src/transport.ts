@@ -101,6 +101,15 @@ export interface Transport {
   receive(): AsyncIterable<Inbound>;
   /** Releases the socket (`close()` on its descriptor); a pending `receive` iteration returns. */
   close(): Promise<void>;
+  /**
+   * The receive stream's next item if the transport already holds it, else
+   * undefined: never waits, never reads the socket, never ends the stream.
+   * A consumer just woken by `receive()` takes the rest of what arrived with
+   * it without an `await` each (the kernel answers each request of a batch
+   * with an ACK datagram of its own). Throws what `receive()`'s `next()`
+   * would reject with. Undefined while a `next()` is pending. Optional.
+   */
+  takeNow?(): Inbound | undefined;
   /** Join a multicast group after creation, where the transport supports it. */
   addMembership?(group: number): Promise<void> | void;
   /** Leave a multicast group, where the transport supports it. */
