@@ -276,6 +276,10 @@ describe('dumpAll and dumpBatches', () => {
     const { ch } = open(threeInTwo);
     const batches = await collect(ch.dumpBatches(getObj));
     expect(batches.map((b) => b.map((m) => m.name === 'DEMO_NEWOBJ' && m.attrs.name))).toEqual([['lo', 'eth0'], ['eth1']]);
+    const lazy = await collect(ch.dumpBatches(getObj, { lazy: true }));
+    expect(lazy.map((b) => b.map((v) => v.get('name')))).toEqual([['lo', 'eth0'], ['eth1']]);
+    expect(lazy.flat().every((v) => v instanceof MessageView)).toBe(true);
+    expect(ch.stats).toMatchObject({ requests: 2, replies: 8 });
   });
 
   it('dumpAll rejects with NetlinkError for a refused dump', async () => {

@@ -534,10 +534,10 @@ export class NetlinkChannel<F extends Family<any>> {
         if (group === 0 && seq === lastSeq && exchange !== undefined && !exchange.over) {
           if (exchange.takesViews) {
             // The rest of a dump's datagram, as views in one tight loop.
-            const before = exchange.collected;
+            const before = exchange.viewsTaken;
             const next = exchange.takeViews(view, pos, end, seq);
             if (next > pos) {
-              this.#stats.replies += exchange.collected - before;
+              this.#stats.replies += exchange.viewsTaken - before;
               pos = next;
               continue;
             }

@@ -182,26 +182,26 @@ export class Exchange<T> {
    * the end). The sequence number is retired so that later replies are
    * dropped. Does nothing once the exchange is over.
    */
-  /** Replies collected so far (0 for a streaming exchange). */
-  get collected(): number {
-    return this.#replies?.length ?? 0;
-  }
+  /** How many replies {@link takeViews} has taken so far. */
+  viewsTaken = 0;
 
-  /** Whether {@link takeViews} applies: a lazy exchange that collects a multipart reply (a dump). */
+  /** Whether {@link takeViews} applies: a lazy exchange of a multipart reply (a dump), collecting or streaming. */
   get takesViews(): boolean {
-    return this.lazy && !this.single && this.#replies !== undefined && !this.#over;
+    return this.lazy && !this.single && !this.#over;
   }
 
   /**
    * Takes the run of plain replies starting at `pos` (family messages with
    * `seq`, no `NLM_F_DUMP_INTR`, well framed) as lazy views, without the
    * per-message dispatch of {@link take}: a dump datagram is hundreds of
-   * them. Returns where the run stops; whatever stops it (the end, a control
-   * message, a framing error, another seq) is left for the caller's general
-   * path. Only when {@link takesViews}.
+   * them. A streaming exchange gets them as one batch. Returns where the
+   * run stops; whatever stops it (the end, a control message, a framing
+   * error, another seq) is left for the caller's general path. Only when
+   * {@link takesViews}.
    */
   takeViews(view: DataView, pos: number, end: number, seq: number): number {
-    const replies = this.#replies!;
+    const replies = this.#replies ?? [];
+    const before = replies.length;
     const family = this.#host.family;
     while (end - pos >= NLMSG_HDRLEN) {
       const len = view.getUint32(pos, HOST_LE);
@@ -212,6 +212,8 @@ export class Exchange<T> {
       const step = (len + 3) & ~3;
       pos += step < end - pos ? step : end - pos;
     }
+    this.viewsTaken += replies.length - before;
+    if (this.#replies === undefined && replies.length > 0) this.queue!.pushAll(replies);
     return pos;
   }
 

@@ -27,6 +27,18 @@ export class Queue<T> {
   }
 
   /** Removes and returns every waiting item. */
+  /** Appends `items` (the array itself when the queue is empty: the caller gives it up), waking the reader once. */
+  pushAll(items: T[]): void {
+    if (this.#ended || items.length === 0) return;
+    if (this.size === 0) {
+      this.#items = items;
+      this.#head = 0;
+    } else {
+      for (let i = 0; i < items.length; i++) this.#items.push(items[i]!);
+    }
+    this.#signal();
+  }
+
   drain(): T[] {
     const out = this.#items.slice(this.#head);
     this.#items = [];
