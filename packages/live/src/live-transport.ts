@@ -287,6 +287,8 @@ export class LiveTransport implements Transport {
   #awaiting = 0;
   /** A microtask that stops the watch unless a reader waits by then is queued. */
   #stopQueued = false;
+  /** A microtask that hands what a send read to waiting readers is queued. */
+  #settleQueued = false;
   readonly #threadAllowed: boolean;
   readonly #bufferSize: number;
   /** `nlmsg_seq` of the dump sent last whose end has not been read yet, and how many of its datagrams have been. */
@@ -392,13 +394,23 @@ export class LiveTransport implements Transport {
       this.#dumpSeq = dump;
       this.#dumpDatagrams = 0;
     }
-    // The kernel usually answers within sendto: hand the reply to a waiting reader now.
+    // The kernel usually answers within sendto: read the reply now, and hand
+    // it to a waiting reader a microtask later (until then the sender may
+    // take it with takeNow()).
     this.#mayReadInline = true;
     if (this.#waiters.length > 0) {
       this.#drain();
-      this.#settle();
+      if (!this.#settleQueued) {
+        this.#settleQueued = true;
+        queueMicrotask(this.#settleLater);
+      }
     }
   }
+
+  readonly #settleLater = (): void => {
+    this.#settleQueued = false;
+    if (!this.#closed) this.#settle();
+  };
 
   /**
    * The receive stream: datagrams in arrival order, each a fresh
@@ -411,14 +423,15 @@ export class LiveTransport implements Transport {
   }
 
   /**
-   * The next datagram, overrun or error already received (by this thread's
-   * last drain, or by the receive thread), without waiting or reading the
-   * socket; undefined when there is none, or while a `next()` is pending.
+   * The next datagram, overrun or error already received (by the last
+   * drain, e.g. the reply `send` read, or by the receive thread), without
+   * waiting or reading the socket; undefined when there is none. For the
+   * stream's one consumer: a `next()` it has pending gets what comes after.
    *
    * @throws the error `next()` would reject with (`EMSGSIZE`, ...).
    */
   takeNow(): Inbound | undefined {
-    if (this.#waiters.length > 0 || this.#closed) return undefined;
+    if (this.#closed) return undefined;
     if (this.#queue.length === 0 && this.#job !== undefined) this.#pullJob();
     const head = this.#queue.shift();
     if (head === undefined) return undefined;

@@ -23,7 +23,7 @@ import {
 import { AbortError, ChannelClosedError, DumpInterruptedError } from './errors.js';
 import { Subscriber, type EventItem, type EventSink, type EventMessage, type EventName, type EventStream } from './events.js';
 import { Exchange, endsAt, type AbortSignalLike, type Deadline, type ExchangeHost } from './exchange.js';
-import { isOverrun, type Datagram, type Transport } from './transport.js';
+import { isOverrun, type Datagram, type Inbound, type Transport } from './transport.js';
 
 /** The message names of family `F` (`RTM_GETLINK`, ...). */
 export type MessageName<F extends Family<any>> = keyof F['messages'] & string;
@@ -193,6 +193,8 @@ export class NetlinkChannel<F extends Family<any>> {
   #slab = new Uint8Array(0);
   #slabView = new DataView(this.#slab.buffer);
   #slabUsed = 0;
+  /** An item of the receive stream is being routed (see `#send`). */
+  #delivering = false;
   #closeReason: { message: string; cause?: unknown } | undefined;
   #closing: Promise<void> | undefined;
 
@@ -470,6 +472,19 @@ export class NetlinkChannel<F extends Family<any>> {
     exchange.sent = true;
     this.#inFlight++;
     this.transport.send(exchange.bytes).then(undefined, (e: unknown) => exchange.abandon(e));
+    // The kernel answers most requests inside the send: take the answer now
+    // rather than through the reader loop (not while delivering already: the
+    // rest of that datagram comes first).
+    if (this.transport.takeNow !== undefined && !this.#delivering) {
+      this.#delivering = true;
+      try {
+        for (let x = this.transport.takeNow(); x !== undefined && !this.closed; x = this.transport.takeNow()) this.#inbound(x);
+      } catch (e) {
+        this.#fail(e);
+      } finally {
+        this.#delivering = false;
+      }
+    }
   }
 
   /** Sends waiting requests while there is room; skips those given up meanwhile. */
@@ -502,20 +517,35 @@ export class NetlinkChannel<F extends Family<any>> {
     try {
       for await (const inbound of this.transport.receive()) {
         if (this.closed) break;
-        if (!isOverrun(inbound)) this.#datagram(inbound);
-        else {
-          this.#stats.overruns++;
-          this.#deliver(undefined, () => ({ kind: 'overrun', source: 'kernel', lost: inbound.lost }));
+        this.#delivering = true;
+        try {
+          this.#inbound(inbound);
+        } finally {
+          this.#delivering = false;
         }
       }
       this.#shutdown('netlink transport ended');
     } catch (e) {
-      this.#shutdown(`netlink transport failed: ${e instanceof Error ? e.message : String(e)}`, e);
-      // Release the socket. Its own failure to close adds nothing to the one
-      // just reported; close() still hands this promise to its callers.
-      this.#closing ??= this.transport.close();
-      this.#closing.catch(() => {});
+      this.#fail(e);
     }
+  }
+
+  /** One item of the receive stream, routed. */
+  #inbound(inbound: Inbound): void {
+    if (!isOverrun(inbound)) this.#datagram(inbound);
+    else {
+      this.#stats.overruns++;
+      this.#deliver(undefined, () => ({ kind: 'overrun', source: 'kernel', lost: inbound.lost }));
+    }
+  }
+
+  /** The receive stream failed: everything pending fails with it, and the socket is released. */
+  #fail(e: unknown): void {
+    this.#shutdown(`netlink transport failed: ${e instanceof Error ? e.message : String(e)}`, e);
+    // Release the socket. Its own failure to close adds nothing to the one
+    // just reported; close() still hands this promise to its callers.
+    this.#closing ??= this.transport.close();
+    this.#closing.catch(() => {});
   }
 
   #datagram(datagram: Datagram): void {

@@ -106,8 +106,10 @@ export interface Transport {
    * undefined: never waits, never reads the socket, never ends the stream.
    * A consumer just woken by `receive()` takes the rest of what arrived with
    * it without an `await` each (the kernel answers each request of a batch
-   * with an ACK datagram of its own). Throws what `receive()`'s `next()`
-   * would reject with. Undefined while a `next()` is pending. Optional.
+   * with an ACK datagram of its own), and a sender takes the reply the
+   * kernel gave inside `send` before a pending `next()` is woken for it.
+   * For the stream's one consumer: a pending `next()` gets what comes after.
+   * Throws what `receive()`'s `next()` would reject with. Optional.
    */
   takeNow?(): Inbound | undefined;
   /** Join a multicast group after creation, where the transport supports it. */
