@@ -80,7 +80,7 @@ export interface Samples {
  * a reset of the peak-RSS mark. The result of the last run is kept while the
  * held RSS is read, then dropped.
  */
-export async function sample(items: (r: unknown) => number, fn: (run: number) => unknown, runs: number, opts: { warmup?: number } = {}): Promise<Samples> {
+export async function sample(items: (r: unknown) => number, fn: (run: number) => unknown, runs: number, opts: { warmup?: number; gcBetween?: boolean } = {}): Promise<Samples> {
   const base = rssMiB();
   for (let w = 0; w < (opts.warmup ?? 1); w++) await fn(-1 - w);
   const times: number[] = [];
@@ -89,7 +89,7 @@ export async function sample(items: (r: unknown) => number, fn: (run: number) =>
   let count = 0;
   for (let r = 0; r < runs; r++) {
     last = undefined;
-    fullGc();
+    if (opts.gcBetween !== false) fullGc();
     resetPeakRss();
     const t0 = performance.now();
     last = await fn(r);
