@@ -84,3 +84,51 @@ export function utf8At(view: DataView, offset: number, length: number): string {
   }
   return decoder.decode(new Uint8Array(view.buffer, view.byteOffset + offset, length));
 }
+
+/**
+ * Short byte ranges carved out of shared blocks: a small typed array of its
+ * own costs more to make (and to hand to native code, which must move one
+ * kept on V8's heap) than filling it. A block is never reused, so a range
+ * stays valid as long as anyone holds it; a block is freed with the last
+ * range of it. Ranges above a quarter of a block get a block of their own.
+ */
+export class ByteBlocks {
+  /** The current block: {@link reserve} gives offsets into it. */
+  bytes = new Uint8Array(0);
+  /** A `DataView` of {@link bytes}, to write a reserved range through. */
+  view = new DataView(this.bytes.buffer);
+  #used = 0;
+  readonly #blockSize: number;
+
+  constructor(blockSize = 16 * 1024) {
+    this.#blockSize = blockSize;
+  }
+
+  /** Room for `size` bytes in {@link bytes} (a fresh block when needed); their offset, 8-byte aligned. */
+  reserve(size: number): number {
+    if (size > this.#blockSize >> 2) {
+      this.#next(size);
+      this.#used = size;
+      return 0;
+    }
+    let at = this.#used;
+    if (at + size > this.bytes.length) {
+      this.#next(this.#blockSize);
+      at = 0;
+    }
+    this.#used = (at + size + 7) & ~7;
+    return at;
+  }
+
+  /** A copy of `src` in a range of its own. */
+  copy(src: Uint8Array): Uint8Array {
+    const at = this.reserve(src.length);
+    this.bytes.set(src, at);
+    return this.bytes.subarray(at, at + src.length);
+  }
+
+  #next(size: number): void {
+    this.bytes = new Uint8Array(size);
+    this.view = new DataView(this.bytes.buffer);
+  }
+}

@@ -1,5 +1,6 @@
 import { OVERRUN, NetlinkProtocol } from '@nlkit/transport';
 import type { Datagram, Inbound, Transport, TransportInfo } from '@nlkit/transport';
+import { ByteBlocks } from '@nlkit/core';
 import {
   AF_NETLINK,
   MSG_DONTWAIT,
@@ -56,9 +57,8 @@ const READ_BUDGET_BYTES = 256 * 1024;
  * receive thread from then on (see `receive-thread.ts`), when it runs.
  */
 const THREAD_AFTER_DATAGRAMS = 4;
-/** Datagrams up to this size are copied into shared blocks of {@link SMALL_BLOCK} bytes. */
+/** Datagrams up to this size are copied into shared blocks. */
 const SMALL_DATAGRAM = 1024;
-const SMALL_BLOCK = 16 * 1024;
 /** How long `send` keeps retrying a full peer (`EAGAIN`) before giving up. */
 const DEFAULT_SEND_TIMEOUT_MS = 5000;
 
@@ -270,9 +270,8 @@ export class LiveTransport implements Transport {
   readonly #watch: ReadableWatch;
   #buf: RecvBuffer;
   #control: DataView;
-  /** The block small datagrams are copied into (see `#copy`) and how much of it is taken. */
-  #small = new Uint8Array(0);
-  #smallUsed = 0;
+  /** Where small datagrams are copied (see `#copy`). */
+  readonly #small = new ByteBlocks();
   #queue: Entry[] = [];
   #waiters: Waiter[] = [];
   /** Whether `next()` may read from the socket itself rather than wait for the loop (see `#next`). */
@@ -388,11 +387,18 @@ export class LiveTransport implements Transport {
   }
 
   #sent(bytes: Uint8Array): void {
-    this.#awaiting += terminalsExpected(bytes);
-    const dump = lastDumpSeq(bytes);
-    if (dump >= 0) {
-      this.#dumpSeq = dump;
-      this.#dumpDatagrams = 0;
+    // One walk over the messages sent: the terminal replies (NLMSG_ERROR,
+    // NLMSG_DONE) they ask for (NLM_F_ACK or NLM_F_DUMP), and the last dump's seq.
+    for (let pos = 0; pos + 16 <= bytes.length; ) {
+      const dump = (bytes[pos + 7]! & NLM_F_DUMP_BITS) !== 0;
+      if (dump || bytes[pos + 6]! & NLM_F_ACK) this.#awaiting++;
+      if (dump) {
+        this.#dumpSeq = u32At(bytes, pos + 8);
+        this.#dumpDatagrams = 0;
+      }
+      const len = u32At(bytes, pos);
+      if (len < 16) break;
+      pos += (len + 3) & ~3;
     }
     // The kernel usually answers within sendto: read the reply now, and hand
     // it to a waiting reader a microtask later (until then the sender may
@@ -595,7 +601,7 @@ export class LiveTransport implements Transport {
   #pullJob(): void {
     const job = this.#job!;
     for (;;) {
-      const e = job.take(copyFromRing);
+      const e = job.take();
       if (e === undefined) return;
       switch (e.kind) {
         case EntryKind.Datagram:
@@ -624,13 +630,14 @@ export class LiveTransport implements Transport {
   }
 
   /**
-   * After reading datagram `bytes` of the dump in progress: hands the rest of
-   * the dump to the receive thread once it has run long enough. Returns
-   * true when the thread has taken over (stop reading here).
+   * After reading datagram `bytes` of the dump in progress (`ends`: its last
+   * message is the dump's end): hands the rest of the dump to the receive
+   * thread once it has run long enough. Returns true when the thread has
+   * taken over (stop reading here).
    */
-  #maybeHandOff(bytes: Uint8Array): boolean {
-    if (this.#dumpSeq < 0 || bytes.length < NLMSG_HDRLEN_BYTES || seqOf(bytes) !== this.#dumpSeq) return false;
-    if (endsWithTerminal(bytes)) {
+  #maybeHandOff(bytes: Uint8Array, ends: boolean): boolean {
+    if (this.#dumpSeq < 0 || bytes.length < 16 || u32At(bytes, 8) !== this.#dumpSeq) return false;
+    if (ends) {
       this.#dumpSeq = -1;
       return false;
     }
@@ -668,8 +675,10 @@ export class LiveTransport implements Transport {
       if (isErrorEntry(entry)) return;
       if ('bytes' in entry) {
         bytes += entry.bytes.length;
-        if (entry.group === 0 && this.#maybeHandOff(entry.bytes)) return;
-        if (this.#awaiting > 0 && entry.group === 0 && endsWithTerminal(entry.bytes) && --this.#awaiting === 0) {
+        if (entry.group !== 0 || (this.#awaiting === 0 && this.#dumpSeq < 0)) continue;
+        const ends = endsWithTerminal(entry.bytes);
+        if (this.#maybeHandOff(entry.bytes, ends)) return;
+        if (ends && this.#awaiting > 0 && --this.#awaiting === 0) {
           // The last reply awaited: stop without probing the (likely empty)
           // socket. Should more be waiting, the level-triggered watch reports
           // it; so the next read waits for the loop instead of probing inline.
@@ -717,22 +726,12 @@ export class LiveTransport implements Transport {
   }
 
   /**
-   * The first `n` bytes of the receive buffer, copied out. Small datagrams
-   * (ACKs, single replies, events) are carved out of shared blocks: a
-   * typed array that small would otherwise live on V8's heap and be moved
-   * off it again the first time anyone takes a `DataView` of its buffer.
-   * A block is never reused, so each copy stays valid as long as it is held.
+   * The first `n` bytes of the receive buffer, copied out; small datagrams
+   * (ACKs, single replies, events) into shared blocks (see `ByteBlocks`).
    */
   #copy(n: number): Uint8Array {
-    if (n > SMALL_DATAGRAM) return this.#buf.data.slice(0, n);
-    let at = this.#smallUsed;
-    if (at + n > this.#small.length) {
-      this.#small = new Uint8Array(SMALL_BLOCK);
-      at = 0;
-    }
-    this.#small.set(this.#buf.data.subarray(0, n), at);
-    this.#smallUsed = (at + n + 7) & ~7;
-    return this.#small.subarray(at, at + n);
+    const data = this.#buf.data;
+    return n > SMALL_DATAGRAM ? data.slice(0, n) : this.#small.copy(data.subarray(0, n));
   }
 
   /** Replaces the receive buffer by one that holds `length` bytes (doubling, up to the limit). */
@@ -748,52 +747,9 @@ export class LiveTransport implements Transport {
   }
 }
 
-/**
- * How many terminal replies (`NLMSG_ERROR`, `NLMSG_DONE`) the messages of a
- * sent datagram ask for: one per message with `NLM_F_ACK` or `NLM_F_DUMP`.
- */
-function terminalsExpected(bytes: Uint8Array): number {
-  let count = 0;
-  for (let pos = 0; pos + 16 <= bytes.length; ) {
-    const len = (bytes[pos]! | (bytes[pos + 1]! << 8) | (bytes[pos + 2]! << 16) | (bytes[pos + 3]! << 24)) >>> 0;
-    if (bytes[pos + 6]! & NLM_F_ACK || bytes[pos + 7]! & NLM_F_DUMP_BITS) count++;
-    if (len < 16) break;
-    pos += (len + 3) & ~3;
-  }
-  return count;
-}
-
-/** `NLM_F_DUMP` in the high byte of `nlmsg_flags` of the last dump request in `bytes`: its seq, or -1. */
-function lastDumpSeq(bytes: Uint8Array): number {
-  let seq = -1;
-  for (let pos = 0; pos + 16 <= bytes.length; ) {
-    const len = (bytes[pos]! | (bytes[pos + 1]! << 8) | (bytes[pos + 2]! << 16) | (bytes[pos + 3]! << 24)) >>> 0;
-    if (bytes[pos + 7]! & NLM_F_DUMP_BITS) seq = seqAt(bytes, pos);
-    if (len < 16) break;
-    pos += (len + 3) & ~3;
-  }
-  return seq;
-}
-
-const NLMSG_HDRLEN_BYTES = 16;
-
-/** `nlmsg_seq` of the message at `pos`. */
-function seqAt(bytes: Uint8Array, pos: number): number {
-  return (bytes[pos + 8]! | (bytes[pos + 9]! << 8) | (bytes[pos + 10]! << 16) | (bytes[pos + 11]! << 24)) >>> 0;
-}
-
-/** `nlmsg_seq` of a datagram's first message. */
-function seqOf(bytes: Uint8Array): number {
-  return seqAt(bytes, 0);
-}
-
-/** A copy of `length` bytes of the receive thread's ring from `start`, wrapping at its end. */
-function copyFromRing(ring: Uint8Array, start: number, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  const first = Math.min(length, ring.length - start);
-  out.set(ring.subarray(start, start + first));
-  if (first < length) out.set(ring.subarray(0, length - first), first);
-  return out;
+/** The little-endian `u32` at `pos` (`nlmsg_len`, `nlmsg_seq`, ...). */
+function u32At(bytes: Uint8Array, pos: number): number {
+  return (bytes[pos]! | (bytes[pos + 1]! << 8) | (bytes[pos + 2]! << 16) | (bytes[pos + 3]! << 24)) >>> 0;
 }
 
 /** Whether the last message of a received datagram is an `NLMSG_ERROR` or `NLMSG_DONE`. */
@@ -801,7 +757,7 @@ function endsWithTerminal(bytes: Uint8Array): boolean {
   let last = -1;
   for (let pos = 0; pos + 16 <= bytes.length; ) {
     last = pos;
-    const len = (bytes[pos]! | (bytes[pos + 1]! << 8) | (bytes[pos + 2]! << 16) | (bytes[pos + 3]! << 24)) >>> 0;
+    const len = u32At(bytes, pos);
     if (len < 16) break;
     pos += (len + 3) & ~3;
   }

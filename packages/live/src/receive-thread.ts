@@ -338,8 +338,8 @@ export class ReceiveJob {
     return this.#over;
   }
 
-  /** The next entry if one is waiting, else undefined (never blocks). */
-  take(copy: (ring: Uint8Array, start: number, length: number) => Uint8Array): RingEntry | undefined {
+  /** The next entry if one is waiting, else undefined (never blocks). A datagram is copied out of the ring. */
+  take(): RingEntry | undefined {
     if (this.#over) return undefined;
     const ctl = this.#ctl;
     const c = this.#consumed;
@@ -352,7 +352,7 @@ export class ReceiveJob {
     let k = 1;
     if (kind === EntryKind.Datagram) {
       k = Math.max(1, Math.ceil(a / RING_SLOT));
-      entry = { kind, bytes: copy(this.#t.ring, s * RING_SLOT, a), group: b };
+      entry = { kind, bytes: copyOut(this.#t.ring, s * RING_SLOT, a), group: b };
     } else if (kind === EntryKind.Error) {
       entry = { kind, errno: a, group: b };
     } else {
@@ -417,4 +417,13 @@ export class ReceiveJob {
     this.#over = true;
     this.#t.busy = false;
   }
+}
+
+/** A copy of `length` bytes of the ring from `start`, wrapping at its end. */
+function copyOut(ring: Uint8Array, start: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  const first = Math.min(length, ring.length - start);
+  out.set(ring.subarray(start, start + first));
+  if (first < length) out.set(ring.subarray(0, length - first), first);
+  return out;
 }

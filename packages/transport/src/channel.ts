@@ -2,6 +2,7 @@
  * The protocol engine: requests, dumps and events over one {@link Transport}.
  */
 import {
+  ByteBlocks,
   HOST_LE,
   NLM_F,
   NLMSG,
@@ -133,8 +134,6 @@ const CONTROL_NAMES: Readonly<Partial<Record<number, ControlMessage['name']>>> =
 };
 
 const DEFAULT_MAX_IN_FLIGHT = 64;
-/** Size of the blocks requests are encoded into. */
-const SLAB_SIZE = 16 * 1024;
 
 /**
  * The netlink protocol engine over one {@link Transport} and one message
@@ -189,10 +188,8 @@ export class NetlinkChannel<F extends Family<any>> {
   /** What the exchanges call back into: one object, no closures per request. */
   readonly #host: ExchangeHost<AnyMessage<F> | MessageView<F>>;
   /** Why the channel closed; set once. */
-  /** The block requests are encoded into (see `#alloc`), its view, and how much of it is taken. */
-  #slab = new Uint8Array(0);
-  #slabView = new DataView(this.#slab.buffer);
-  #slabUsed = 0;
+  /** Where requests are encoded. */
+  readonly #blocks = new ByteBlocks();
   /** An item of the receive stream is being routed (see `#send`). */
   #delivering = false;
   #closeReason: { message: string; cause?: unknown } | undefined;
@@ -416,13 +413,15 @@ export class NetlinkChannel<F extends Family<any>> {
     // it: no copy of the input object per request.
     const input = msg as unknown as AnyInput<F>;
     const size = messageSize(this.family, input);
-    const at = this.#alloc(size);
-    const view = this.#slabView;
+    // Into a shared block: a typed array per request costs more than the encoding.
+    const blocks = this.#blocks;
+    const at = blocks.reserve(size);
+    const view = blocks.view;
     writeMessage(this.family, input, view, at, size);
     view.setUint16(at + 6, flags, HOST_LE);
     view.setUint32(at + 8, seq, HOST_LE);
     view.setUint32(at + 12, 0, HOST_LE);
-    const bytes = this.#slab.subarray(at, at + size);
+    const bytes = blocks.bytes.subarray(at, at + size);
     const exchange = new Exchange<AnyMessage<F> | MessageView<F>>(this.#host, seq, bytes, single, opts.lazy === true, opts.operation, label, collect);
     if (deadline !== undefined || signal !== undefined) exchange.arm(deadline, signal);
     this.#pending.set(seq, exchange);
@@ -433,30 +432,6 @@ export class NetlinkChannel<F extends Family<any>> {
   }
 
   /** An exchange is over: forget it, retire its seq when more replies may come, and make room for a waiting request. */
-  /**
-   * Room for a request of `size` bytes in the current slab; its offset.
-   * Requests are carved out of shared 16 KiB blocks rather than allocated
-   * one by one (a small typed array costs more to make, and to hand to a
-   * native call, than the encoding itself). A block is never reused: the
-   * bytes of a request stay valid as long as anyone holds them.
-   */
-  #alloc(size: number): number {
-    if (size > SLAB_SIZE >> 2) {
-      this.#slab = new Uint8Array(size);
-      this.#slabView = new DataView(this.#slab.buffer);
-      this.#slabUsed = size;
-      return 0;
-    }
-    let at = this.#slabUsed;
-    if (at + size > this.#slab.length) {
-      this.#slab = new Uint8Array(SLAB_SIZE);
-      this.#slabView = new DataView(this.#slab.buffer);
-      at = 0;
-    }
-    this.#slabUsed = (at + size + 7) & ~7;
-    return at;
-  }
-
   #release(exchange: Exchange<AnyMessage<F> | MessageView<F>>, retire: boolean): void {
     const seq = exchange.seq;
     this.#pending.delete(seq);
