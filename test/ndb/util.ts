@@ -11,8 +11,6 @@ import type { NDB, View } from '@nlkit/ndb';
 
 /** Live tests need root (network namespaces). They are skipped otherwise, but never in CI. */
 export const isRoot: boolean = process.getuid?.() === 0;
-if (process.getuid?.() !== 0 && process.env['CI'] === 'true') throw new Error('live tests must run as root under CI=true; they skip only outside CI');
-
 if (!isRoot && process.env.CI === 'true') throw new Error('the live ndb tests must run in CI, and need root');
 
 function run(cmd: string, args: string[], input?: string): string {

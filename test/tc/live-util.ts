@@ -10,8 +10,6 @@ import { IPRoute } from '@nlkit/client';
 
 /** Live tests need root (network namespaces). They are skipped otherwise, but never in CI. */
 export const isRoot: boolean = process.getuid?.() === 0;
-if (process.getuid?.() !== 0 && process.env['CI'] === 'true') throw new Error('live tests must run as root under CI=true; they skip only outside CI');
-
 if (!isRoot && process.env.CI === 'true') throw new Error('the live tc tests must run in CI, and need root');
 
 /** Runs a command; returns its stdout, throws with its stderr on failure. */
