@@ -14,3 +14,4 @@ export * from './attrs.js';
 export * from './nlmsg.js';
 export * from './family.js';
 export * from './introspect.js';
+export * from './list.js';
