@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { NLM_F, type Message } from '@nlkit/core';
+import { MessageList, NLM_F, type Message } from '@nlkit/core';
 import { openNetlink, withTempNetns } from '@nlkit/live';
 import { rtnl } from '@nlkit/rtnl';
 import { DumpInterruptedError, NetlinkChannel } from '@nlkit/transport';
@@ -71,6 +71,29 @@ describe.skipIf(!root)('engine over a live socket', () => {
         await events;
         expect(seen).toEqual(expect.arrayContaining(['RTM_NEWLINK e0', 'RTM_NEWLINK e1', 'RTM_DELLINK e1']));
       }, [1 /* RTNLGRP_LINK */]);
+    });
+  });
+
+  it("holds a 30,000-route dump as MessageLists (dumpAll and dumpBatches) that agree with the views and with ip -j route", async () => {
+    await withTempNetns(async (ns) => {
+      ipBatch(ns, ['link add v0 type veth peer name v1', 'link set v0 up', 'link set v1 up', 'addr add 10.0.0.2/24 dev v0']);
+      ipBatch(ns, Array.from({ length: 30_000 }, (_, i) => `route add 11.0.${i >> 8}.${i & 255}/32 via 10.0.0.1 dev v0`));
+      const expected = (JSON.parse(execFileSync('ip', ['-n', ns, '-4', '-j', 'route', 'show', 'table', 'all'], { maxBuffer: 64 << 20 }).toString()) as { dst: string; gateway?: string; table?: string }[])
+        .map((r) => `${r.dst.split('/')[0]} ${r.gateway ?? '-'}`)
+        .sort();
+      const req = { name: 'RTM_GETROUTE', header: { family: 2 } } as const;
+      const row = (m: { get(k: string): unknown }) => `${String(m.get('dst'))} ${String(m.get('gateway') ?? '-')}`;
+      await withChannel(ns, async (ch) => {
+        const list = await ch.dumpAll(req, { lazy: 'list' });
+        expect(list).toBeInstanceOf(MessageList);
+        expect([...list].map(row).sort()).toEqual(expected);
+        const views = await ch.dumpAll(req, { lazy: true });
+        expect(list.toArray().map((m) => m.bytes.subarray(16))).toEqual(views.map((m) => m.bytes.subarray(16)));
+        const batches: MessageList<typeof rtnl>[] = [];
+        for await (const b of ch.dumpBatches(req, { lazy: 'list' })) batches.push(b);
+        expect(batches.length).toBeGreaterThan(10); // one per datagram or so, not one at the end
+        expect([...MessageList.concat(rtnl, batches)].map(row).sort()).toEqual(expected);
+      });
     });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MessageView, NLM_F, NetlinkError, NlDecodeError, decodeMessages, encodeMessage, viewOf } from '@nlkit/core';
+import { MessageList, MessageView, NLM_F, NetlinkError, NlDecodeError, decodeMessages, encodeMessage, viewOf } from '@nlkit/core';
 import { NetlinkChannel, type ChannelOptions } from './channel.js';
 import { AbortError, ChannelClosedError, DumpInterruptedError, TimeoutError } from './errors.js';
 import { ScriptedTransport, ack, demo, done, obj, settle, type Sent } from './test-util.js';
@@ -280,6 +280,59 @@ describe('dumpAll and dumpBatches', () => {
     expect(lazy.map((b) => b.map((v) => v.get('name')))).toEqual([['lo', 'eth0'], ['eth1']]);
     expect(lazy.flat().every((v) => v instanceof MessageView)).toBe(true);
     expect(ch.stats).toMatchObject({ requests: 2, replies: 8 });
+  });
+
+  it("lazy: 'list' gives one MessageList (dumpAll) or a list per datagram (dumpBatches) over the same bytes as views", async () => {
+    const { t, ch } = open(threeInTwo);
+    const list = await ch.dumpAll(getObj, { lazy: 'list' });
+    expect(list).toBeInstanceOf(MessageList);
+    expect(list.length).toBe(3);
+    expect([...list].map((v) => v.get('name'))).toEqual(['lo', 'eth0', 'eth1']);
+    expect(list.at(-1)!.get('name')).toBe('eth1');
+    // The same bytes the views of a lazy dump see: equal message for message.
+    const views = await ch.dumpAll(getObj, { lazy: true });
+    expect(list.toArray().map((v) => v.decode())).toEqual(views.map((v) => ({ ...v.decode(), seq: list.at(0)!.seq })));
+    const batches = await collect(ch.dumpBatches(getObj, { lazy: 'list' }));
+    expect(batches.every((b) => b instanceof MessageList)).toBe(true);
+    expect(batches.map((b) => [...b].map((v) => v.get('name')))).toEqual([['lo', 'eth0'], ['eth1']]);
+    expect([...MessageList.concat(demo, batches)].map((v) => v.get('name'))).toEqual(['lo', 'eth0', 'eth1']);
+    // dump() yields views one at a time either way.
+    const one = await collect(ch.dump(getObj, { lazy: 'list' }));
+    expect(one.map((v) => v instanceof MessageView && v.get('name'))).toEqual(['lo', 'eth0', 'eth1']);
+    expect(ch.stats).toMatchObject({ requests: 4, replies: 16, late: 0 });
+    expect(t.sent.every((s) => s.header.flags === (NLM_F.REQUEST | NLM_F.DUMP))).toBe(true);
+  });
+
+  it("lazy: 'list' keeps an interrupted message, another request's reply and a broken frame where they belong", async () => {
+    const { t, ch } = open();
+    const dump = ch.dumpAll(getObj, { lazy: 'list' }).catch((e: unknown) => e);
+    const single = ch.request(getObj);
+    await settle();
+    const [d, r] = t.sent.map((s) => s.header.seq) as [number, number];
+    t.deliver([obj(d, 1, 'a', NLM_F.MULTI), obj(r, 9, 'z'), obj(d, 3, 'c', NLM_F.MULTI | NLM_F.DUMP_INTR), obj(d, 4, 'd', NLM_F.MULTI), ack(t.sent[1]!.header)]);
+    t.deliver([obj(d, 5, 'e', NLM_F.MULTI), done(d)]);
+    const error = await dump;
+    expect(error).toBeInstanceOf(DumpInterruptedError);
+    expect((error as DumpInterruptedError<MessageView>).partial.map((v) => v.get('name'))).toEqual(['a', 'c', 'd', 'e']);
+    expect((await single).map((m) => m.name === 'DEMO_NEWOBJ' && m.attrs.name)).toEqual(['z']);
+
+    // Streamed: the batches before the interruption are handed out, then the error with all of them.
+    const streamed = drain(ch.dumpBatches(getObj, { lazy: 'list' }));
+    await settle();
+    const s = t.sent.at(-1)!.header.seq;
+    t.deliver([obj(s, 1, 'p', NLM_F.MULTI), obj(s, 2, 'q', NLM_F.MULTI | NLM_F.DUMP_INTR)]);
+    t.deliver(done(s));
+    const { items, error: e2 } = await streamed;
+    expect(items.flatMap((l) => [...l].map((v) => v.get('name')))).toEqual(['p', 'q']);
+    expect((e2 as DumpInterruptedError<MessageView>).partial.map((v) => v.get('name'))).toEqual(['p', 'q']);
+
+    const broken = obj(t.sent.length + 1, 6, 'f', NLM_F.MULTI).slice();
+    viewOf(broken).setUint32(0, 4096, true);
+    const failing = ch.dumpAll(getObj, { lazy: 'list' });
+    await settle();
+    const seq = t.sent.at(-1)!.header.seq;
+    t.deliver([obj(seq, 5, 'e', NLM_F.MULTI), broken]);
+    await expect(failing).rejects.toBeInstanceOf(NlDecodeError);
   });
 
   it('dumpAll rejects with NetlinkError for a refused dump', async () => {

@@ -7,6 +7,7 @@ import {
   NLM_F,
   NLMSG,
   NLMSG_HDRLEN,
+  MessageList,
   MessageView,
   NlDecodeError,
   align4,
@@ -48,16 +49,16 @@ export interface ExchangeOptions {
   signal?: AbortSignalLike;
   /** A label for errors (`"link add"`); defaults to the request's message name. */
   operation?: string;
+}
+
+/** Options of {@link NetlinkChannel.request}. */
+export interface RequestOptions extends ExchangeOptions {
   /**
    * Give replies as `MessageView`s over the received datagrams (no copy;
    * fields decoded on access) instead of decoded objects. The transport
    * must not reuse a datagram's bytes after yielding it.
    */
   lazy?: boolean;
-}
-
-/** Options of {@link NetlinkChannel.request}. */
-export interface RequestOptions extends ExchangeOptions {
   /**
    * Set `NLM_F_ACK` (the default) and complete at the kernel's ACK. With
    * `false` the request completes at its first reply (or, when the reply is
@@ -68,6 +69,20 @@ export interface RequestOptions extends ExchangeOptions {
 
 /** Options of {@link NetlinkChannel.dump}. */
 export interface DumpOptions extends ExchangeOptions {
+  /**
+   * How to give the dumped messages. `false` (the default): decoded objects.
+   * `true`: `MessageView`s over the received datagrams (no copy; fields
+   * decoded on access). `'list'`: `MessageList`s, the datagrams plus an
+   * offset per message, views made as messages are asked for: for
+   * {@link NetlinkChannel.dumpAll} one list, for
+   * {@link NetlinkChannel.dumpBatches} one list per batch (join them with
+   * `MessageList.concat`); {@link NetlinkChannel.dump} yields views either
+   * way. A list of a million routes is its bytes and 4 MB of offsets, where
+   * a million views are a million objects the garbage collector copies
+   * while they are young: the fastest way to hold a large dump. The
+   * transport must not reuse a datagram's bytes after yielding it.
+   */
+  lazy?: boolean | 'list';
   /**
    * How many times to re-run a dump the kernel marked `NLM_F_DUMP_INTR`
    * before failing with `DumpInterruptedError`. Default 0: the dump streams,
@@ -254,7 +269,7 @@ export class NetlinkChannel<F extends Family<any>> {
    * the last `NLMSG_DONE`. Leaving the loop early is fine: the rest of the
    * dump is dropped as it arrives.
    */
-  dump(msg: RequestInput<F>, opts: DumpOptions & { lazy: true }): AsyncGenerator<MessageView<F>, void, undefined>;
+  dump(msg: RequestInput<F>, opts: DumpOptions & { lazy: true | 'list' }): AsyncGenerator<MessageView<F>, void, undefined>;
   dump(msg: RequestInput<F>, opts?: DumpOptions & { lazy?: false }): AsyncGenerator<AnyMessage<F>, void, undefined>;
   dump(msg: RequestInput<F>, opts?: DumpOptions): AsyncGenerator<AnyMessage<F> | MessageView<F>, void, undefined>;
   async *dump(msg: RequestInput<F>, opts: DumpOptions = {}): AsyncGenerator<AnyMessage<F> | MessageView<F>, void, undefined> {
@@ -265,8 +280,9 @@ export class NetlinkChannel<F extends Family<any>> {
     const checkAbort = (seq: number): void => {
       if (signal?.aborted) throw new AbortError({ seq, operation: opts.operation ?? msg.name, reason: signal.reason });
     };
+    const viewOpts = opts.lazy === 'list' ? { ...opts, lazy: true } : opts;
     for (let attempt = 1; ; attempt++) {
-      const exchange = this.#open(msg, flags, false, opts, deadline, false);
+      const exchange = this.#open(msg, flags, false, viewOpts, deadline, false);
       const queue = exchange.queue!;
       let messages: (AnyMessage<F> | MessageView<F>)[] = [];
       try {
@@ -306,22 +322,24 @@ export class NetlinkChannel<F extends Family<any>> {
    * is re-run up to `retries` times, then fails with `DumpInterruptedError`
    * (whose `partial` holds the last attempt's messages).
    */
+  dumpAll(msg: RequestInput<F>, opts: DumpOptions & { lazy: 'list' }): Promise<MessageList<F>>;
   dumpAll(msg: RequestInput<F>, opts: DumpOptions & { lazy: true }): Promise<MessageView<F>[]>;
   dumpAll(msg: RequestInput<F>, opts?: DumpOptions & { lazy?: false }): Promise<AnyMessage<F>[]>;
-  dumpAll(msg: RequestInput<F>, opts?: DumpOptions): Promise<AnyMessage<F>[] | MessageView<F>[]>;
-  async dumpAll(msg: RequestInput<F>, opts: DumpOptions = {}): Promise<AnyMessage<F>[] | MessageView<F>[]> {
+  dumpAll(msg: RequestInput<F>, opts?: DumpOptions): Promise<AnyMessage<F>[] | MessageView<F>[] | MessageList<F>>;
+  async dumpAll(msg: RequestInput<F>, opts: DumpOptions = {}): Promise<AnyMessage<F>[] | MessageView<F>[] | MessageList<F>> {
     const retries = opts.retries ?? 0;
     const flags = (msg.flags ?? 0) | NLM_F.REQUEST | NLM_F.DUMP;
     const deadline = this.#deadline(opts);
     for (let attempt = 1; ; attempt++) {
       const exchange = this.#open(msg, flags, false, opts, deadline, true);
-      const messages = await exchange.done!;
+      const messages = (await exchange.done!) as AnyMessage<F>[] | MessageView<F>[] | MessageList<F>;
       if (exchange.interrupted && attempt > retries) {
-        throw new DumpInterruptedError({ partial: messages, attempts: attempt, seq: exchange.seq, operation: opts.operation ?? msg.name });
+        const partial = (messages instanceof MessageList ? messages.toArray() : messages) as (AnyMessage<F> | MessageView<F>)[];
+        throw new DumpInterruptedError({ partial, attempts: attempt, seq: exchange.seq, operation: opts.operation ?? msg.name });
       }
       if (exchange.interrupted) continue;
       if (opts.signal?.aborted) throw new AbortError({ seq: exchange.seq, operation: opts.operation ?? msg.name, reason: opts.signal.reason });
-      return messages as AnyMessage<F>[] | MessageView<F>[];
+      return messages;
     }
   }
 
@@ -332,10 +350,11 @@ export class NetlinkChannel<F extends Family<any>> {
    * With `retries` > 0 every attempt is buffered whole, and the consistent
    * one is yielded as a single batch.
    */
+  dumpBatches(msg: RequestInput<F>, opts: DumpOptions & { lazy: 'list' }): AsyncGenerator<MessageList<F>, void, undefined>;
   dumpBatches(msg: RequestInput<F>, opts: DumpOptions & { lazy: true }): AsyncGenerator<MessageView<F>[], void, undefined>;
   dumpBatches(msg: RequestInput<F>, opts?: DumpOptions & { lazy?: false }): AsyncGenerator<AnyMessage<F>[], void, undefined>;
-  dumpBatches(msg: RequestInput<F>, opts?: DumpOptions): AsyncGenerator<AnyMessage<F>[] | MessageView<F>[], void, undefined>;
-  async *dumpBatches(msg: RequestInput<F>, opts: DumpOptions = {}): AsyncGenerator<AnyMessage<F>[] | MessageView<F>[], void, undefined> {
+  dumpBatches(msg: RequestInput<F>, opts?: DumpOptions): AsyncGenerator<AnyMessage<F>[] | MessageView<F>[] | MessageList<F>, void, undefined>;
+  async *dumpBatches(msg: RequestInput<F>, opts: DumpOptions = {}): AsyncGenerator<AnyMessage<F>[] | MessageView<F>[] | MessageList<F>, void, undefined> {
     const retries = opts.retries ?? 0;
     if (retries > 0) {
       yield await this.dumpAll(msg, opts);
@@ -346,17 +365,27 @@ export class NetlinkChannel<F extends Family<any>> {
     const queue = exchange.queue!;
     // The batches handed out, for an interrupted dump's partial results (flattened only then: a long dump is not held twice).
     const batches: (AnyMessage<F> | MessageView<F>)[][] = [];
+    const lists: MessageList<F>[] = [];
     try {
       for (let batch = await queue.nextBatch(); batch !== undefined; batch = await queue.nextBatch()) {
-        batches.push(batch);
         if (opts.signal?.aborted) throw new AbortError({ seq: exchange.seq, operation: opts.operation ?? msg.name, reason: opts.signal.reason });
-        yield batch as AnyMessage<F>[] | MessageView<F>[];
+        if (exchange.list) {
+          // The queue holds one list per datagram run: what arrived together becomes one.
+          const got = batch as unknown as MessageList<F>[];
+          const list = got.length === 1 ? got[0]! : MessageList.concat(this.family, got);
+          lists.push(list);
+          yield list;
+        } else {
+          batches.push(batch);
+          yield batch as AnyMessage<F>[] | MessageView<F>[];
+        }
       }
     } finally {
       exchange.abandon();
     }
     if (exchange.interrupted) {
-      throw new DumpInterruptedError({ partial: batches.flat(), attempts: 1, seq: exchange.seq, operation: opts.operation ?? msg.name });
+      const partial = exchange.list ? MessageList.concat(this.family, lists).toArray() : batches.flat();
+      throw new DumpInterruptedError({ partial, attempts: 1, seq: exchange.seq, operation: opts.operation ?? msg.name });
     }
   }
 
@@ -400,7 +429,7 @@ export class NetlinkChannel<F extends Family<any>> {
     msg: RequestInput<F>,
     flags: number,
     single: boolean,
-    opts: ExchangeOptions,
+    opts: ExchangeOptions & { lazy?: boolean | 'list' },
     deadline: Deadline | undefined,
     collect: boolean,
   ): Exchange<AnyMessage<F> | MessageView<F>> {
@@ -422,7 +451,7 @@ export class NetlinkChannel<F extends Family<any>> {
     view.setUint32(at + 8, seq, HOST_LE);
     view.setUint32(at + 12, 0, HOST_LE);
     const bytes = blocks.bytes.subarray(at, at + size);
-    const exchange = new Exchange<AnyMessage<F> | MessageView<F>>(this.#host, seq, bytes, single, opts.lazy === true, opts.operation, label, collect);
+    const exchange = new Exchange<AnyMessage<F> | MessageView<F>>(this.#host, seq, bytes, single, opts.lazy === true || opts.lazy === 'list' ? opts.lazy : false, opts.operation, label, collect);
     if (deadline !== undefined || signal !== undefined) exchange.arm(deadline, signal);
     this.#pending.set(seq, exchange);
     this.#stats.requests++;
@@ -536,23 +565,26 @@ export class NetlinkChannel<F extends Family<any>> {
       for (let pos = 0; pos < end; ) {
         const len = frameLength(view, pos, end);
         seq = view.getUint32(pos + 8, HOST_LE);
-        if (group === 0 && seq === lastSeq && exchange !== undefined && !exchange.over) {
-          if (exchange.takesViews) {
-            // The rest of a dump's datagram, as views in one tight loop.
-            const before = exchange.viewsTaken;
-            const next = exchange.takeViews(view, pos, end, seq);
-            if (next > pos) {
-              this.#stats.replies += exchange.viewsTaken - before;
-              pos = next;
-              continue;
-            }
-          }
-          this.#stats.replies++;
-          exchange.take(view, pos, view.getUint16(pos + 4, HOST_LE), view.getUint16(pos + 6, HOST_LE));
-        } else {
-          exchange = this.#route(view, pos, seq, group);
+        // Most messages of a datagram belong to the exchange of the one before (a dump's hundreds).
+        const same = group === 0 && seq === lastSeq && exchange !== undefined && !exchange.over;
+        if (!same) {
           lastSeq = seq;
+          exchange = group === 0 ? this.#pending.get(seq) : undefined;
         }
+        if (exchange !== undefined && exchange.takesViews) {
+          // A dump's datagram, from here on, as views (or offsets) in one tight loop.
+          const before = exchange.viewsTaken;
+          const next = exchange.takeViews(view, pos, end, seq);
+          if (next > pos) {
+            this.#stats.replies += exchange.viewsTaken - before;
+            pos = next;
+            continue;
+          }
+        }
+        if (same) {
+          this.#stats.replies++;
+          exchange!.take(view, pos, view.getUint16(pos + 4, HOST_LE), view.getUint16(pos + 6, HOST_LE));
+        } else exchange = this.#route(view, pos, seq, group);
         pos += Math.min(align4(len), end - pos);
       }
     } catch (e) {

@@ -4,6 +4,7 @@
  */
 import {
   HOST_LE,
+  MessageList,
   MessageView,
   NLM_F,
   NLMSG,
@@ -93,39 +94,56 @@ export class Exchange<T> {
   readonly single: boolean;
   /** Replies are `MessageView`s rather than decoded objects. */
   readonly lazy: boolean;
+  /** Replies are held as a `MessageList` (offsets into the datagrams): streaming, one list per batch; collecting, one list at the end. Implies `lazy`. */
+  readonly list: boolean;
   /** The caller's label, for errors; `NetlinkError` falls back to the request's name. */
   readonly operation: string | undefined;
   /** The label for the engine's own errors. */
   readonly label: string;
   /** Streaming: replies waiting for the caller, then the end or the error. Undefined when collecting. */
   readonly queue: Queue<T> | undefined;
-  /** Collecting: resolves with every reply at the end, or rejects with the error. Undefined when streaming. */
-  readonly done: Promise<T[]> | undefined;
+  /** Collecting: resolves with every reply at the end (in one `MessageList` when {@link list}), or rejects with the error. Undefined when streaming. */
+  readonly done: Promise<T[] | MessageList> | undefined;
   /** Some reply (or the `NLMSG_DONE`) carried `NLM_F_DUMP_INTR`. */
   interrupted = false;
   /** Sent and counted in flight (the channel's bookkeeping). */
   sent = false;
   readonly #host: ExchangeHost<T>;
-  #replies: T[] | undefined;
-  #resolve: ((replies: T[]) => void) | undefined;
+  /**
+   * Collecting: the replies so far, as the chunks they arrived in (a dump
+   * datagram's views are one chunk), flattened once at the end. One array
+   * grown a reply at a time would cost more than the replies: once large,
+   * V8 scans all of it at every young-generation GC while it grows.
+   */
+  #chunks: T[][] | undefined;
+  /** Collecting: the chunk {@link take} appends to; undefined until it needs one. */
+  #tail: T[] | undefined;
+  /** Collecting a list: the datagrams and the offsets of the replies in each. */
+  #listViews: DataView[] | undefined;
+  #listOffsets: Uint32Array[] | undefined;
+  #resolve: ((replies: T[] | MessageList) => void) | undefined;
   #reject: ((error: unknown) => void) | undefined;
   #over = false;
   #timer: unknown;
   #signal: AbortSignalLike | undefined;
   #onAbort: (() => void) | undefined;
 
-  constructor(host: ExchangeHost<T>, seq: number, bytes: Uint8Array, single: boolean, lazy: boolean, operation: string | undefined, label: string, collect: boolean) {
+  constructor(host: ExchangeHost<T>, seq: number, bytes: Uint8Array, single: boolean, lazy: boolean | 'list', operation: string | undefined, label: string, collect: boolean) {
     this.#host = host;
     this.seq = seq;
     this.bytes = bytes;
     this.single = single;
-    this.lazy = lazy;
+    this.lazy = lazy !== false;
+    this.list = lazy === 'list';
     this.operation = operation;
     this.label = label;
     if (collect) {
       this.queue = undefined;
-      this.#replies = [];
-      this.done = new Promise<T[]>((resolve, reject) => {
+      if (this.list) {
+        this.#listViews = [];
+        this.#listOffsets = [];
+      } else this.#chunks = [];
+      this.done = new Promise<T[] | MessageList>((resolve, reject) => {
         this.#resolve = resolve;
         this.#reject = reject;
       });
@@ -164,10 +182,13 @@ export class Exchange<T> {
     let refusal: NetlinkError | undefined;
     try {
       if (control) refusal = this.#refusal(view, offset, type);
+      else if (this.list) this.#addToList(view, Uint32Array.of(offset));
       else {
         const reply = this.#host.read(this.lazy, view, offset);
-        if (this.#replies !== undefined) this.#replies.push(reply);
-        else this.queue!.push(reply);
+        const chunks = this.#chunks;
+        if (chunks === undefined) this.queue!.push(reply);
+        else if (this.#tail !== undefined) this.#tail.push(reply);
+        else chunks.push((this.#tail = [reply]));
       }
     } catch (e) {
       this.#host.decodeError();
@@ -200,8 +221,8 @@ export class Exchange<T> {
    * {@link takesViews}.
    */
   takeViews(view: DataView, pos: number, end: number, seq: number): number {
-    const replies = this.#replies ?? [];
-    const before = replies.length;
+    if (this.list) return this.#takeOffsets(view, pos, end, seq);
+    const replies: T[] = [];
     const family = this.#host.family;
     while (end - pos >= NLMSG_HDRLEN) {
       const len = view.getUint32(pos, HOST_LE);
@@ -212,9 +233,47 @@ export class Exchange<T> {
       const step = (len + 3) & ~3;
       pos += step < end - pos ? step : end - pos;
     }
-    this.viewsTaken += replies.length - before;
-    if (this.#replies === undefined && replies.length > 0) this.queue!.pushAll(replies);
+    if (replies.length === 0) return pos;
+    this.viewsTaken += replies.length;
+    const chunks = this.#chunks;
+    if (chunks === undefined) this.queue!.pushAll(replies);
+    else {
+      chunks.push(replies);
+      this.#tail = undefined;
+    }
     return pos;
+  }
+
+  /** {@link takeViews} for a list: the run's offsets, one small typed array per datagram. */
+  #takeOffsets(view: DataView, pos: number, end: number, seq: number): number {
+    let offs = scratch;
+    let n = 0;
+    while (end - pos >= NLMSG_HDRLEN) {
+      const len = view.getUint32(pos, HOST_LE);
+      if (len < NLMSG_HDRLEN || len > end - pos) break;
+      if (view.getUint16(pos + 4, HOST_LE) < NLMSG.MIN_TYPE || view.getUint32(pos + 8, HOST_LE) !== seq) break;
+      if (view.getUint16(pos + 6, HOST_LE) & NLM_F.DUMP_INTR) break;
+      if (n === offs.length) {
+        const grown = new Uint32Array(n * 2);
+        grown.set(offs);
+        scratch = offs = grown;
+      }
+      offs[n++] = pos;
+      const step = (len + 3) & ~3;
+      pos += step < end - pos ? step : end - pos;
+    }
+    if (n === 0) return pos;
+    this.viewsTaken += n;
+    this.#addToList(view, offs.slice(0, n));
+    return pos;
+  }
+
+  /** Replies at `offsets` of `view`, for a list: kept (collecting) or queued as a list of their own (streaming). */
+  #addToList(view: DataView, offsets: Uint32Array): void {
+    if (this.#listViews !== undefined) {
+      this.#listViews.push(view);
+      this.#listOffsets!.push(offsets);
+    } else this.queue!.push(MessageList.unchecked(this.#host.family, [view], [offsets]) as T);
   }
 
   abandon(error?: unknown): void {
@@ -228,10 +287,13 @@ export class Exchange<T> {
     if (this.#onAbort !== undefined) this.#signal!.removeEventListener('abort', this.#onAbort);
     this.#host.release(this, retire);
     if (this.queue === undefined) {
-      const replies = this.#replies!;
-      this.#replies = undefined;
+      const chunks = this.#chunks;
+      const views = this.#listViews;
+      const offsets = this.#listOffsets;
+      this.#chunks = this.#tail = this.#listViews = this.#listOffsets = undefined;
       if (error !== undefined) this.#reject!(error);
-      else this.#resolve!(replies);
+      else if (views !== undefined) this.#resolve!(MessageList.unchecked(this.#host.family, views, offsets!));
+      else this.#resolve!(flatten(chunks!));
       this.#resolve = this.#reject = undefined;
     } else this.queue.end(error);
   }
@@ -249,4 +311,21 @@ export class Exchange<T> {
     if (m.name === 'NLMSG_ERROR' ? errno === 0 : errno >= 0) return undefined;
     return new NetlinkError({ errno, extack: toExtAck(m.attrs), seq: this.seq, requestType, requestName: family.byType(requestType)?.name, operation: this.operation });
   }
+}
+
+/** Where {@link Exchange} gathers a datagram's reply offsets before copying them out (grown when a datagram holds more). */
+let scratch = new Uint32Array(1024);
+
+/** The chunks' items in one array, allocated at its final size. */
+export function flatten<T>(chunks: readonly (readonly T[])[]): T[] {
+  if (chunks.length === 1) return chunks[0] as T[];
+  let total = 0;
+  for (let i = 0; i < chunks.length; i++) total += chunks[i]!.length;
+  const out = new Array<T>(total);
+  let k = 0;
+  for (let i = 0; i < chunks.length; i++) {
+    const c = chunks[i]!;
+    for (let j = 0; j < c.length; j++) out[k++] = c[j]!;
+  }
+  return out;
 }

@@ -26,7 +26,6 @@ export class Queue<T> {
     this.#signal();
   }
 
-  /** Removes and returns every waiting item. */
   /** Appends `items` (the array itself when the queue is empty: the caller gives it up), waking the reader once. */
   pushAll(items: T[]): void {
     if (this.#ended || items.length === 0) return;
@@ -39,6 +38,7 @@ export class Queue<T> {
     this.#signal();
   }
 
+  /** Removes and returns every waiting item. */
   drain(): T[] {
     const out = this.#items.slice(this.#head);
     this.#items = [];
