@@ -147,4 +147,17 @@ describe('examples', () => {
     expect(out).toMatch(/^addr 10\.9\.0\.1\/24 on #\d+$/m);
     expect(out).toContain('refused: code EEXIST');
   });
+
+  it.skipIf(!isRoot && !inCI)('large-dump holds 50,000 routes as objects, views and one MessageList, the list with the least heap', () => {
+    if (!isRoot) throw new Error('CI=true: this example must run as root (it creates a network namespace)');
+    const out = execFileSync(process.execPath, ['--expose-gc', '--conditions=@nlkit/source', '--import', 'tsx', 'examples/large-dump.ts'], { cwd: root, encoding: 'utf8' });
+    expect(out).toContain('added 50000 routes');
+    const heap = (what: string): number => Number(new RegExp(`^${what}: 50003 routes, \\+([\\d.]+) MiB of heap$`, 'm').exec(out)?.[1]);
+    // 50,003 decoded objects take tens of MiB; as many views a few; the list's offsets live outside the heap.
+    expect(heap('decoded objects')).toBeGreaterThan(10);
+    expect(heap('views')).toBeGreaterThan(heap('list'));
+    expect(heap('list')).toBeLessThan(1);
+    expect(out).toContain('via 10.0.0.1: 50000');
+    expect(out).toContain('last: 10.0.0.255/32 table 255');
+  });
 });
