@@ -5,11 +5,12 @@
  *
  *   node child.js <case> '<json options>'
  */
+import { MessageList } from '@nlkit/core';
 import { openNetlink } from '@nlkit/live';
 import { codecSuite, recordRouteDump, syntheticRouteDump } from './codec.js';
 import { FloorSocket, floorAddBatched, floorAddSequential, floorDump } from './floor.js';
 import { sample, type Samples } from './harness.js';
-import { addCompiledBatch, addHandBatch, addSequential, channel, checksum, dumpEager, dumpLazy, dumpLazyIterated, dumpLazyStreamed, dumpTransportViews } from './nlkit.js';
+import { addCompiledBatch, addHandBatch, addSequential, channel, checksum, dumpEager, dumpLazy, dumpLazyIterated, dumpLazyStreamed, dumpList, dumpListStreamed, dumpTransportViews } from './nlkit.js';
 
 interface Options {
   runs: number;
@@ -31,7 +32,7 @@ function emit(x: unknown): void {
   process.stdout.write(RESULT + JSON.stringify(x) + '\n');
 }
 
-const count = (r: unknown): number => (Array.isArray(r) ? r.length : typeof r === 'number' ? r : NaN);
+const count = (r: unknown): number => (Array.isArray(r) || r instanceof MessageList ? r.length : typeof r === 'number' ? r : NaN);
 
 /** Big-endian 32-bit number of a dotted quad. */
 function ipNumber(s: string): number {
@@ -70,6 +71,19 @@ async function main(): Promise<void> {
     case 'dump-stream-nothread': {
       const ch = channel(which === 'dump-stream');
       s = await sample(count, () => dumpLazyStreamed(ch), runs, warm);
+      await ch.close();
+      break;
+    }
+    case 'dump-list-stream': {
+      const ch = channel();
+      s = await sample(count, () => dumpListStreamed(ch), runs, warm);
+      await ch.close();
+      break;
+    }
+    case 'dump-list':
+    case 'dump-list-untouched': {
+      const ch = channel();
+      s = await sample(count, () => dumpList(ch, which === 'dump-list'), runs, warm);
       await ch.close();
       break;
     }

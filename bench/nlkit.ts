@@ -7,6 +7,7 @@
 import {
   NLM_F,
   NLMSG,
+  MessageList,
   encodeMessage,
   messageSize,
   throwIfError,
@@ -72,6 +73,38 @@ export async function dumpLazyStreamed(ch: NetlinkChannel<Rtnl>): Promise<Messag
     }
   }
   return out;
+}
+
+/**
+ * The same typed objects held as `MessageList`s (`lazy: 'list'`): each
+ * datagram's routes arrive as a list (the datagram plus an offset per
+ * route), every route's `dst` and `gateway` is read through a view made as
+ * the list is iterated, and the lists are joined into one at the end
+ * (`MessageList.concat`, no route copied). What is held is the datagrams
+ * and the offsets; a view is made when a route is asked for.
+ */
+export async function dumpListStreamed(ch: NetlinkChannel<Rtnl>): Promise<MessageList<Rtnl>> {
+  const kept: MessageList<Rtnl>[] = [];
+  for await (const list of ch.dumpBatches({ name: 'RTM_GETROUTE', header: { family: 2 } }, { lazy: 'list' })) {
+    for (const m of list) {
+      if (m.type !== RTM_NEWROUTE) continue;
+      touch(m.get('dst'), m.get('gateway'));
+    }
+    kept.push(list);
+  }
+  return MessageList.concat(rtnl, kept);
+}
+
+/** The whole dump as one `MessageList` (`dumpAll` with `lazy: 'list'`), then, when `touchAttrs`, every route's `dst` and `gateway` read. */
+export async function dumpList(ch: NetlinkChannel<Rtnl>, touchAttrs: boolean): Promise<MessageList<Rtnl>> {
+  const list = await ch.dumpAll({ name: 'RTM_GETROUTE', header: { family: 2 } }, { lazy: 'list' });
+  if (touchAttrs) {
+    for (const m of list) {
+      if (m.type !== RTM_NEWROUTE) continue;
+      touch(m.get('dst'), m.get('gateway'));
+    }
+  }
+  return list;
 }
 
 /** The same through the streaming `for await` over `NetlinkChannel.dump` (one hand-off per message). */
