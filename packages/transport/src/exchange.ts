@@ -198,11 +198,6 @@ export class Exchange<T> {
     if (last) this.#settle(refusal, false);
   }
 
-  /**
-   * Gives up: the caller gets the replies already queued, then `error` (or
-   * the end). The sequence number is retired so that later replies are
-   * dropped. Does nothing once the exchange is over.
-   */
   /** How many replies {@link takeViews} has taken so far. */
   viewsTaken = 0;
 
@@ -213,59 +208,32 @@ export class Exchange<T> {
 
   /**
    * Takes the run of plain replies starting at `pos` (family messages with
-   * `seq`, no `NLM_F_DUMP_INTR`, well framed) as lazy views, without the
-   * per-message dispatch of {@link take}: a dump datagram is hundreds of
-   * them. A streaming exchange gets them as one batch. Returns where the
+   * `seq`, no `NLM_F_DUMP_INTR`, well framed) as lazy views (or, for a
+   * {@link list}, their offsets), without the per-message dispatch of
+   * {@link take}: a dump datagram is hundreds of them. A streaming exchange
+   * gets them as one batch. Returns where the
    * run stops; whatever stops it (the end, a control message, a framing
    * error, another seq) is left for the caller's general path. Only when
    * {@link takesViews}.
    */
   takeViews(view: DataView, pos: number, end: number, seq: number): number {
-    if (this.list) return this.#takeOffsets(view, pos, end, seq);
-    const replies: T[] = [];
-    const family = this.#host.family;
-    while (end - pos >= NLMSG_HDRLEN) {
-      const len = view.getUint32(pos, HOST_LE);
-      if (len < NLMSG_HDRLEN || len > end - pos) break;
-      if (view.getUint16(pos + 4, HOST_LE) < NLMSG.MIN_TYPE || view.getUint32(pos + 8, HOST_LE) !== seq) break;
-      if (view.getUint16(pos + 6, HOST_LE) & NLM_F.DUMP_INTR) break;
-      replies.push(new MessageView(family, view, pos) as T);
-      const step = (len + 3) & ~3;
-      pos += step < end - pos ? step : end - pos;
-    }
-    if (replies.length === 0) return pos;
-    this.viewsTaken += replies.length;
-    const chunks = this.#chunks;
-    if (chunks === undefined) this.queue!.pushAll(replies);
-    else {
-      chunks.push(replies);
-      this.#tail = undefined;
-    }
-    return pos;
-  }
-
-  /** {@link takeViews} for a list: the run's offsets, one small typed array per datagram. */
-  #takeOffsets(view: DataView, pos: number, end: number, seq: number): number {
-    let offs = scratch;
-    let n = 0;
-    while (end - pos >= NLMSG_HDRLEN) {
-      const len = view.getUint32(pos, HOST_LE);
-      if (len < NLMSG_HDRLEN || len > end - pos) break;
-      if (view.getUint16(pos + 4, HOST_LE) < NLMSG.MIN_TYPE || view.getUint32(pos + 8, HOST_LE) !== seq) break;
-      if (view.getUint16(pos + 6, HOST_LE) & NLM_F.DUMP_INTR) break;
-      if (n === offs.length) {
-        const grown = new Uint32Array(n * 2);
-        grown.set(offs);
-        scratch = offs = grown;
-      }
-      offs[n++] = pos;
-      const step = (len + 3) & ~3;
-      pos += step < end - pos ? step : end - pos;
-    }
-    if (n === 0) return pos;
+    const n = scanRun(view, pos, end, seq);
+    if (n === 0) return runEnd;
     this.viewsTaken += n;
-    this.#addToList(view, offs.slice(0, n));
-    return pos;
+    const offsets = scratch;
+    if (this.list) this.#addToList(view, offsets.slice(0, n));
+    else {
+      const family = this.#host.family;
+      const replies: T[] = [];
+      for (let i = 0; i < n; i++) replies.push(new MessageView(family, view, offsets[i]!) as T);
+      const chunks = this.#chunks;
+      if (chunks === undefined) this.queue!.pushAll(replies);
+      else {
+        chunks.push(replies);
+        this.#tail = undefined;
+      }
+    }
+    return runEnd;
   }
 
   /** Replies at `offsets` of `view`, for a list: kept (collecting) or queued as a list of their own (streaming). */
@@ -276,6 +244,11 @@ export class Exchange<T> {
     } else this.queue!.push(MessageList.unchecked(this.#host.family, [view], [offsets]) as T);
   }
 
+  /**
+   * Gives up: the caller gets the replies already queued, then `error` (or
+   * the end). The sequence number is retired so that later replies are
+   * dropped. Does nothing once the exchange is over.
+   */
   abandon(error?: unknown): void {
     this.#settle(error, true);
   }
@@ -313,8 +286,36 @@ export class Exchange<T> {
   }
 }
 
-/** Where {@link Exchange} gathers a datagram's reply offsets before copying them out (grown when a datagram holds more). */
+/** The offsets {@link scanRun} found (grown when a datagram holds more). */
 let scratch = new Uint32Array(1024);
+/** Where the run {@link scanRun} last scanned stops. */
+let runEnd = 0;
+
+/**
+ * The run of plain replies from `pos` (family messages with `seq`, no
+ * `NLM_F_DUMP_INTR`, well framed): their offsets into {@link scratch}, where
+ * the run stops into {@link runEnd}; returns how many.
+ */
+function scanRun(view: DataView, pos: number, end: number, seq: number): number {
+  let offs = scratch;
+  let n = 0;
+  while (end - pos >= NLMSG_HDRLEN) {
+    const len = view.getUint32(pos, HOST_LE);
+    if (len < NLMSG_HDRLEN || len > end - pos) break;
+    if (view.getUint16(pos + 4, HOST_LE) < NLMSG.MIN_TYPE || view.getUint32(pos + 8, HOST_LE) !== seq) break;
+    if (view.getUint16(pos + 6, HOST_LE) & NLM_F.DUMP_INTR) break;
+    if (n === offs.length) {
+      const grown = new Uint32Array(n * 2);
+      grown.set(offs);
+      scratch = offs = grown;
+    }
+    offs[n++] = pos;
+    const step = (len + 3) & ~3;
+    pos += step < end - pos ? step : end - pos;
+  }
+  runEnd = pos;
+  return n;
+}
 
 /** The chunks' items in one array, allocated at its final size. */
 export function flatten<T>(chunks: readonly (readonly T[])[]): T[] {
