@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { isRoot as root, requireRootInCI } from './live-env.js';
 
-const root = process.getuid?.() === 0;
-if (!root && process.env['CI'] === 'true') throw new Error('the bench smoke test must run as root under CI');
+requireRootInCI('the bench smoke test');
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 

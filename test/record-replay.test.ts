@@ -12,12 +12,10 @@ import { PcapStreamWriter, readCapture, recordTransport } from '@nlkit/pcap';
 import { rtnl } from '@nlkit/rtnl';
 import { NetlinkChannel } from '@nlkit/transport';
 import { ReplayTransport } from '@nlkit/testing';
+import { inCI, isRoot, requireRootInCI } from './live-env.js';
 
 type Msg = AnyMessage<typeof rtnl>;
-const isRoot = process.getuid?.() === 0;
-if (process.getuid?.() !== 0 && process.env['CI'] === 'true') throw new Error('live tests must run as root under CI=true; they skip only outside CI');
-
-const inCI = process.env.CI === 'true';
+requireRootInCI();
 const IFF_UP = 0x1;
 const AF_INET = 2;
 

@@ -20,18 +20,9 @@ import { HOST_LE, concatBytes, viewOf } from '@nlkit/core';
 import { openNetlink, withTempNetns } from '@nlkit/live';
 import { PcapStreamWriter, recordTransport } from '@nlkit/pcap';
 import { ReplayTransport } from '@nlkit/testing';
+import { inCI, ip, ipj, isRoot, requireRootInCI } from '../live-env.js';
 
-const isRoot = process.getuid?.() === 0;
-if (process.getuid?.() !== 0 && process.env['CI'] === 'true') throw new Error('live tests must run as root under CI=true; they skip only outside CI');
-
-const inCI = process.env.CI === 'true';
-if (!isRoot && inCI) throw new Error('CI=true: the live batch tests must run, as root');
-
-const ip = (ns: string, ...args: string[]): string => execFileSync('ip', ['-n', ns, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const ipj = (ns: string, ...args: string[]): any[] => {
-  const out = execFileSync('ip', ['-j', '-n', ns, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 << 20 }).trim();
-  return out ? JSON.parse(out) : [];
-};
+requireRootInCI('the live batch tests');
 const indexOf = (ns: string, dev: string): number => ipj(ns, 'link', 'show', 'dev', dev)[0].ifindex;
 
 /** A message's bytes with `nlmsg_seq` zeroed. */

@@ -6,16 +6,14 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { requireRootInCI } from '../live-env.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = 'packages/cli/src/main.ts';
 const NODE_ARGS = ['--conditions=@nlkit/source', '--import', 'tsx', MAIN];
 
-/** Live tests need root; they are skipped otherwise, never under CI=true. */
-export const isRoot = process.getuid?.() === 0;
-if (process.getuid?.() !== 0 && process.env['CI'] === 'true') throw new Error('live tests must run as root under CI=true; they skip only outside CI');
-
-export const inCI = process.env.CI === 'true';
+export { inCI, isRoot } from '../live-env.js';
+requireRootInCI();
 
 /** What a run of `nlkit` gave. */
 export interface Result {

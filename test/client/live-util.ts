@@ -4,35 +4,12 @@
  * `IPRoute` open inside it, and iproute2's own JSON view of the namespace to
  * check the client's work against.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { IPRoute } from '@nlkit/client';
+import { ipj, requireRootInCI, run } from '../live-env.js';
 
-/** Live tests need root (network namespaces). They are skipped otherwise, but never in CI. */
-export const isRoot: boolean = process.getuid?.() === 0;
-if (!isRoot && process.env.CI === 'true') throw new Error('the live client tests must run in CI, and need root');
-
-/** Runs a command and returns its stdout; throws with its stderr on failure. */
-function run(cmd: string, args: string[]): string {
-  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** `ip -j -n NS ARGS...`, parsed. */
-export function ipj<T = any>(ns: string, ...args: string[]): T {
-  const out = run('ip', ['-j', '-n', ns, ...args]).trim();
-  return (out ? JSON.parse(out) : []) as T;
-}
-
-/** `bridge -j -n NS ARGS...`, parsed. */
-export function bridgej<T = any>(ns: string, ...args: string[]): T {
-  const out = run('bridge', ['-j', '-n', ns, ...args]).trim();
-  return (out ? JSON.parse(out) : []) as T;
-}
-
-/** `ip -n NS ARGS...` (setup outside the client). */
-export function ip(ns: string, ...args: string[]): string {
-  return run('ip', ['-n', ns, ...args]);
-}
+export { bridgej, ip, ipj, isRoot } from '../live-env.js';
+requireRootInCI('the live client tests');
 
 /**
  * Creates `nlkit-test-<random>` with `ip netns add`, opens an `IPRoute`

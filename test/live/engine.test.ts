@@ -3,18 +3,15 @@
  * throwaway namespace: concurrency, events, and dumps interrupted by
  * concurrent changes. Skipped only when not root; under CI they must run.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { MessageList, NLM_F, type Message } from '@nlkit/core';
 import { openNetlink, withTempNetns } from '@nlkit/live';
 import { rtnl } from '@nlkit/rtnl';
 import { DumpInterruptedError, NetlinkChannel } from '@nlkit/transport';
+import { ip, ipBatch, ipj, isRoot as root, requireRootInCI } from '../live-env.js';
 
-const root = process.getuid?.() === 0;
-if (!root && process.env['CI'] === 'true') throw new Error('live tests must run as root under CI');
-
-const ip = (ns: string, ...args: string[]) => execFileSync('ip', ['-n', ns, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-const ipBatch = (ns: string, lines: string[]) => execFileSync('ip', ['-n', ns, '-batch', '-'], { input: lines.join('\n') + '\n' });
+requireRootInCI();
 
 async function withChannel<T>(ns: string, fn: (ch: NetlinkChannel<typeof rtnl>) => Promise<T>, groups: number[] = []): Promise<T> {
   const ch = new NetlinkChannel(openNetlink({ netns: ns, groups, strictCheck: true }), rtnl, { timeoutMs: 20_000 });
@@ -78,7 +75,7 @@ describe.skipIf(!root)('engine over a live socket', () => {
     await withTempNetns(async (ns) => {
       ipBatch(ns, ['link add v0 type veth peer name v1', 'link set v0 up', 'link set v1 up', 'addr add 10.0.0.2/24 dev v0']);
       ipBatch(ns, Array.from({ length: 30_000 }, (_, i) => `route add 11.0.${i >> 8}.${i & 255}/32 via 10.0.0.1 dev v0`));
-      const expected = (JSON.parse(execFileSync('ip', ['-n', ns, '-4', '-j', 'route', 'show', 'table', 'all'], { maxBuffer: 64 << 20 }).toString()) as { dst: string; gateway?: string; table?: string }[])
+      const expected = ipj<{ dst: string; gateway?: string }[]>(ns, '-4', 'route', 'show', 'table', 'all')
         .map((r) => `${r.dst.split('/')[0]} ${r.gateway ?? '-'}`)
         .sort();
       const req = { name: 'RTM_GETROUTE', header: { family: 2 } } as const;

@@ -4,28 +4,15 @@
  * them, and canonical forms of a namespace's state (from a fresh nlkit
  * dump, or from `ip -j -d`) to compare the database's view against.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { IPRoute, tableOf } from '@nlkit/client';
 import type { NDB, View } from '@nlkit/ndb';
 
-/** Live tests need root (network namespaces). They are skipped otherwise, but never in CI. */
-export const isRoot: boolean = process.getuid?.() === 0;
-if (!isRoot && process.env.CI === 'true') throw new Error('the live ndb tests must run in CI, and need root');
+import { bridgej, ip, ipj, requireRootInCI, run } from '../live-env.js';
 
-function run(cmd: string, args: string[], input?: string): string {
-  return execFileSync(cmd, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 256 * 2 ** 20 });
-}
-
-/** `ip -n NS ARGS...`. */
-export function ip(ns: string, ...args: string[]): string {
-  return run('ip', ['-n', ns, ...args]);
-}
-
-/** `ip -n NS -batch -` with these lines. */
-export function ipBatch(ns: string, lines: string[], force = false): string {
-  return run('ip', ['-n', ns, ...(force ? ['-force'] : []), '-batch', '-'], `${lines.join('\n')}\n`);
-}
+export { bridgej, ip, ipBatch, ipj, isRoot } from '../live-env.js';
+requireRootInCI('the live ndb tests');
 
 /** `ip -n NS -batch -` in the background (resolves when it exits; `-force` goes on after errors). */
 export function ipBatchAsync(ns: string, lines: string[]): Promise<void> {
@@ -39,17 +26,6 @@ export function ipBatchAsync(ns: string, lines: string[]): Promise<void> {
   });
 }
 
-/** `ip -j -n NS ARGS...`, parsed. */
-export function ipj<T = any>(ns: string, ...args: string[]): T {
-  const out = run('ip', ['-j', '-n', ns, ...args]).trim();
-  return (out ? JSON.parse(out) : []) as T;
-}
-
-/** `bridge -j -n NS ARGS...`, parsed. */
-export function bridgej<T = any>(ns: string, ...args: string[]): T {
-  const out = run('bridge', ['-j', '-n', ns, ...args]).trim();
-  return (out ? JSON.parse(out) : []) as T;
-}
 
 /** Creates `count` namespaces `nlkit-ndb-<random>-<i>` (lo up), runs `fn`, and always deletes them. */
 export async function withNamespaces<T>(count: number, fn: (...names: string[]) => Promise<T>): Promise<T> {

@@ -4,18 +4,12 @@
  * it, `tc`'s own view of the same objects (JSON where iproute2 prints JSON,
  * its text where it does not), and traffic sent from inside the namespace.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { IPRoute } from '@nlkit/client';
+import { requireRootInCI, run } from '../live-env.js';
 
-/** Live tests need root (network namespaces). They are skipped otherwise, but never in CI. */
-export const isRoot: boolean = process.getuid?.() === 0;
-if (!isRoot && process.env.CI === 'true') throw new Error('the live tc tests must run in CI, and need root');
-
-/** Runs a command; returns its stdout, throws with its stderr on failure. */
-export function run(cmd: string, args: string[]): string {
-  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
+export { isRoot, run } from '../live-env.js';
+requireRootInCI('the live tc tests');
 
 /** A namespace with an `IPRoute` open in it, for a whole suite: call `close` in `afterAll`. */
 export interface LiveNs {
