@@ -7,6 +7,7 @@
  * run on the same namespace: absolute times on a shared 2-core machine
  * drift from run to run, ratios much less.
  */
+import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 
@@ -262,4 +263,32 @@ function fmtN(n: number): string {
 
 function fmtNum(v: number): string {
   return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2);
+}
+
+/** Runs a command to its end and returns its stdout; throws with the command and its stderr when it fails. `input` goes to its stdin. */
+export function runSync(cmd: string, args: readonly string[], input?: string): string {
+  const r = spawnSync(cmd, args, { input, encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ').slice(0, 200)} failed (${r.status}): ${r.stderr || r.error?.message}`);
+  return r.stdout;
+}
+
+/**
+ * Runs a measuring child process to its end and parses the JSON it printed
+ * on the line starting with `marker`; rejects with the end of its stderr
+ * when it exits with an error or prints no such line.
+ */
+export function childResult<T>(cmd: string, args: readonly string[], marker: string, label: string, options: SpawnOptions = {}): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout!.on('data', (d: Buffer) => (out += d));
+    p.stderr!.on('data', (d: Buffer) => (err += d));
+    p.on('error', reject);
+    p.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(marker));
+      if (code !== 0 || !line) return reject(new Error(`${label} failed (exit ${code}):\n${err.slice(-4000)}`));
+      resolve(JSON.parse(line.slice(marker.length)) as T);
+    });
+  });
 }

@@ -25,10 +25,10 @@
  * - resync: a whole resynchronisation (what an overrun triggers), re-dump and
  *   diff, median of runs.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { median, type Result } from './harness.js';
+import { childResult, median, runSync, type Result } from './harness.js';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -68,28 +68,11 @@ interface ChildMemory {
   peakRssMiB: number;
 }
 
-function run(cmd: string, args: string[], input?: string): string {
-  const r = spawnSync(cmd, args, { input, encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ').slice(0, 120)} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
+const run = runSync;
 
 function child<T>(which: string, options: Record<string, unknown>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--expose-gc', '--conditions=@nlkit/source', '--import', 'tsx', SELF, '--child', which, JSON.stringify(options)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d));
-    p.stderr.on('data', (d: Buffer) => (err += d));
-    p.on('error', reject);
-    p.on('close', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('NDB_RESULT '));
-      if (code !== 0 || !line) return reject(new Error(`ndb bench case ${which} failed (exit ${code}):\n${err.slice(-3000)}`));
-      resolve(JSON.parse(line.slice('NDB_RESULT '.length)) as T);
-    });
-  });
+  const args = ['--expose-gc', '--conditions=@nlkit/source', '--import', 'tsx', SELF, '--child', which, JSON.stringify(options)];
+  return childResult<T>(process.execPath, args, 'NDB_RESULT ', `ndb bench case ${which}`);
 }
 
 /**

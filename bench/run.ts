@@ -27,7 +27,9 @@ import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
+  childResult,
   machine,
+  runSync,
   toResult,
   withRatios,
   writeReport,
@@ -84,11 +86,7 @@ const log = (...a: unknown[]): void => console.error('[bench]', ...a);
 const PREFIX = `nlkit-bench-${process.pid}`;
 const namespaces = new Set<string>();
 
-function run(cmd: string, args: string[], input?: string): string {
-  const r = spawnSync(cmd, args, { input, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ').slice(0, 200)} failed (${r.status}): ${r.stderr || r.error?.message}`);
-  return r.stdout;
-}
+const run = runSync;
 
 /** A namespace with a veth pair, `v0` up as 10.0.0.2/24 (the gateway 10.0.0.1 is on its link); returns v0's ifindex. */
 function addNamespace(name: string): number {
@@ -171,19 +169,8 @@ function child(ns: string, which: string, options: Record<string, unknown>): Pro
     ? [node, '--expose-gc', bundlePath!]
     : [node, '--expose-gc', '--conditions=@nlkit/source', '--import', 'tsx', `${BENCH}child.ts`];
   const args = ['netns', 'exec', ns, ...script, which, JSON.stringify(options)];
-  return new Promise((resolve, reject) => {
-    const p = spawn('ip', args, { cwd: ROOT, env: { ...process.env, NLKIT_BENCH_KOFFI: koffiPath, NLKIT_KOFFI: koffiPath }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d));
-    p.stderr.on('data', (d: Buffer) => (err += d));
-    p.on('error', reject);
-    p.on('close', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
-      if (code !== 0 || !line) return reject(new Error(`case ${which} failed (exit ${code}):\n${err.slice(-4000)}`));
-      resolve(JSON.parse(line.slice('BENCH_RESULT '.length)) as ChildOut);
-    });
-  });
+  const env = { ...process.env, NLKIT_BENCH_KOFFI: koffiPath, NLKIT_KOFFI: koffiPath };
+  return childResult<ChildOut>('ip', args, 'BENCH_RESULT ', `case ${which}`, { cwd: ROOT, env });
 }
 
 /** Merges the samples of two children of the same case (a floor measured before and after the others). */
