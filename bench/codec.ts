@@ -175,5 +175,11 @@ export async function codecSuite(grams: readonly Uint8Array[], runs: number, enc
     return buf;
   }, runs);
   out.push({ id: 'codec-encode', name: `encode ${encodeN.toLocaleString('en')} route requests into one buffer (messageSize + writeMessage)`, samples: s });
+  const each = await sample(() => encodeN, () => {
+    const kept = new Array<Uint8Array>(encodeN);
+    for (let i = 0; i < encodeN; i++) kept[i] = encodeMessage(rtnl, requests[i]!);
+    return kept;
+  }, runs);
+  out.push({ id: 'codec-encode-each', name: `encode ${encodeN.toLocaleString('en')} route requests, each into bytes of its own (encodeMessage, kept)`, samples: each });
   return out;
 }

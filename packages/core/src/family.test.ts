@@ -42,6 +42,16 @@ describe('messages', () => {
     expect(() => [...frames(new Uint8Array(7))]).toThrow(/too few for a netlink message header/);
   });
 
+  it('encodeMessage: each result keeps its own bytes, later encodes and large messages included', () => {
+    const inputs = Array.from({ length: 600 }, (_, i) => ({ name: 'DEMO_NEW' as const, seq: i, attrs: { name: 'n'.repeat(i % 40 === 7 ? 5000 : i % 13), big: BigInt(i) } }));
+    const encoded = inputs.map((m) => encodeMessage(demo, m));
+    // Encoded again one at a time into a fresh buffer each: the shared blocks gave every message its own range.
+    encoded.forEach((bytes, i) => {
+      expect(toHex(bytes)).toBe(toHex(encodeMessages(demo, [inputs[i]!])));
+      expect(decodeMessages(demo, bytes)[0]).toMatchObject({ seq: i, attrs: { big: BigInt(i) } });
+    });
+  });
+
   it('decode lazily: header fields from bytes, one attribute without the rest', () => {
     const bytes = encodeMessages(demo, [
       { name: 'DEMO_NEW', seq: 5, header: { index: 3 }, attrs: { name: 'eth0', addr: '10.1.2.3' } },

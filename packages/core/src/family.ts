@@ -1,4 +1,4 @@
-import { HOST_LE, align4, copyBytes, toHex, viewOf } from './bytes.js';
+import { ByteBlocks, HOST_LE, align4, copyBytes, toHex, viewOf } from './bytes.js';
 import { ATTR_ORDER, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK, type AttrInfo, type AttrInput, type AttrSet, type AttrValues } from './attrs.js';
 import type { Codec, Json, Scope } from './codec.js';
 import { NetlinkError, NlDecodeError, NlEncodeError } from './errors.js';
@@ -697,12 +697,25 @@ export function writeMessage<F extends Family<any>>(fam: F, msg: AnyInput<F>, vi
   return size;
 }
 
-/** Encodes one message into a new buffer (two passes: size, then write). */
+/**
+ * Where {@link encodeMessage} puts small messages: a typed array of their
+ * size made on its own would live inside V8's heap, and the `.buffer` its
+ * DataView needs moves it out, at a cost above the whole encode; a fresh
+ * `ArrayBuffer` costs as much. Ranges of shared blocks cost neither.
+ */
+const encodeBlocks = new ByteBlocks();
+
+/**
+ * Encodes one message into bytes of its own (two passes: size, then write).
+ * A small message is a range of a shared block, as Node's pooled `Buffer`s
+ * are: mind `byteOffset` when going through `.buffer`.
+ */
 export function encodeMessage<F extends Family<any>>(fam: F, msg: AnyInput<F>): Uint8Array {
   const size = messageSize(fam, msg);
-  const out = new Uint8Array(size);
-  writeMessage(fam, msg, viewOf(out), 0, size);
-  return out;
+  const at = encodeBlocks.reserve(size);
+  const bytes = encodeBlocks.bytes;
+  writeMessage(fam, msg, encodeBlocks.view, at, size);
+  return bytes.subarray(at, at + size);
 }
 
 /** Encodes messages back to back into one buffer, each aligned to 4 bytes. */
@@ -710,8 +723,9 @@ export function encodeMessages<F extends Family<any>>(fam: F, msgs: readonly Any
   const sizes = msgs.map((m) => messageSize(fam, m));
   let total = 0;
   sizes.forEach((s, i) => (total += i === sizes.length - 1 ? s : align4(s)));
-  const out = new Uint8Array(total);
-  const view = viewOf(out);
+  const buf = new ArrayBuffer(total); // as in encodeMessage: views of a buffer, not the buffer of a view
+  const out = new Uint8Array(buf);
+  const view = new DataView(buf);
   let pos = 0;
   msgs.forEach((m, i) => {
     writeMessage(fam, m, view, pos, sizes[i]);
