@@ -24,6 +24,8 @@ interface Options {
   /** Codec case: requests to encode; routes of a synthetic dump when no namespace is recorded. */
   encodeN?: number;
   synthetic?: number;
+  /** Dump cases: time a floor dump beside every run (see `sample`'s `pair`). */
+  pairFloor?: boolean;
 }
 
 const RESULT = 'BENCH_RESULT ';
@@ -51,7 +53,10 @@ async function main(): Promise<void> {
   // slows whatever allocates (the floor does not) in a way a running program
   // never sees: they run back to back (see bench/README.md).
   const writeCase = which?.startsWith('add-') === true;
-  const warm = { warmup: o.warmup ?? 1, gcBetween: !writeCase };
+  // The floor beside each nlkit dump: its own socket, the same namespace.
+  const pairSock = o.pairFloor === true && which !== 'dump-floor' ? new FloorSocket() : undefined;
+  const pair = pairSock && ((r: number): number => floorDump(pairSock, 1_000_000 + r));
+  const warm = { warmup: o.warmup ?? 1, gcBetween: !writeCase, ...(pair ? { pair } : {}) };
   let s: Samples;
   switch (which) {
     case 'dump-floor': {
@@ -137,6 +142,7 @@ async function main(): Promise<void> {
     default:
       throw new Error(`unknown case ${which}`);
   }
+  pairSock?.close();
   emit({ samples: s, checksum });
 }
 

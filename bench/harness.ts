@@ -73,6 +73,8 @@ export interface Samples {
   heldRssMiB?: number;
   /** RSS before the first run, MiB (the process's own baseline). */
   baseRssMiB?: number;
+  /** Wall time of the paired floor beside each run (same process, same moment), ms; see {@link sample}'s `pair`. */
+  pairTimes?: number[];
   note?: string;
 }
 
@@ -80,28 +82,57 @@ export interface Samples {
  * Runs `fn` once to warm up and then `runs` times, each after a full GC and
  * a reset of the peak-RSS mark. The result of the last run is kept while the
  * held RSS is read, then dropped.
+ *
+ * With `pair`, the floor is also run beside every run, in this process and
+ * within a second of it, alternately just before and just after (so that
+ * neither always runs on caches the other warmed), and timed on its own:
+ * `pairTimes[i]` belongs to `times[i]`. On a shared machine the kernel's
+ * speed drifts over minutes (the 100k-route dump floor has run at 10 ms in
+ * one child process and 22 ms in the next); a ratio of runs taken side by
+ * side does not drift with it.
  */
-export async function sample(items: (r: unknown) => number, fn: (run: number) => unknown, runs: number, opts: { warmup?: number; gcBetween?: boolean } = {}): Promise<Samples> {
+export async function sample(
+  items: (r: unknown) => number,
+  fn: (run: number) => unknown,
+  runs: number,
+  opts: { warmup?: number; gcBetween?: boolean; pair?: (run: number) => unknown } = {},
+): Promise<Samples> {
   const base = rssMiB();
-  for (let w = 0; w < (opts.warmup ?? 1); w++) await fn(-1 - w);
+  const pair = opts.pair;
+  for (let w = 0; w < (opts.warmup ?? 1); w++) {
+    if (pair) await pair(-1 - w);
+    await fn(-1 - w);
+  }
   const times: number[] = [];
+  const pairTimes: number[] = [];
   const peaks: number[] = [];
   let last: unknown;
   let count = 0;
+  const timePair = async (r: number): Promise<void> => {
+    const t0 = performance.now();
+    await pair!(r);
+    pairTimes.push(performance.now() - t0);
+  };
   for (let r = 0; r < runs; r++) {
     last = undefined;
     if (opts.gcBetween !== false) fullGc();
+    if (pair && r % 2 === 0) await timePair(r);
     resetPeakRss();
     const t0 = performance.now();
     last = await fn(r);
     times.push(performance.now() - t0);
     peaks.push(peakRssMiB());
     count = items(last);
+    if (pair && r % 2 === 1) {
+      // The run's own collection work done first, so that it does not share the cores with the floor.
+      if (opts.gcBetween !== false) fullGc();
+      await timePair(r);
+    }
   }
   fullGc();
   const held = rssMiB();
   keep(last);
-  return { times, peaks, items: count, heldRssMiB: held, baseRssMiB: base };
+  return { times, peaks, items: count, heldRssMiB: held, baseRssMiB: base, ...(pair ? { pairTimes } : {}) };
 }
 
 let sink: unknown;
@@ -131,6 +162,12 @@ export interface Result {
   floor?: string;
   /** `ms / floor.ms`, both medians of this run. */
   ratio?: number;
+  /** Median over the runs of each run's time divided by its paired floor's (see `sample`'s `pair`). */
+  pairedRatio?: number;
+  /** Median time of the paired floor runs, ms. */
+  pairedFloorMs?: number;
+  /** Every paired floor run's time, ms (`pairTimes[i]` beside `times[i]`). */
+  pairTimes?: number[];
   /** Highest per-run peak RSS, MiB (whole process). */
   peakRssMiB?: number;
   /** RSS with the last run's result held, after GC, MiB. */
@@ -182,6 +219,11 @@ export function toResult(suite: string, id: string, name: string, s: Samples, ex
   if (s.heldRssMiB !== undefined) r.heldRssMiB = s.heldRssMiB;
   if (s.baseRssMiB !== undefined) r.baseRssMiB = s.baseRssMiB;
   if (s.note && !r.note) r.note = s.note;
+  if (s.pairTimes?.length === s.times.length && s.times.length > 0) {
+    r.pairTimes = s.pairTimes;
+    r.pairedFloorMs = median(s.pairTimes);
+    r.pairedRatio = median(s.times.map((t, i) => t / s.pairTimes![i]!));
+  }
   return r;
 }
 
@@ -225,6 +267,7 @@ export function markdown(report: Report): string {
     `Config: ${Object.entries(report.config).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' · ')}`,
     '',
     'Times are medians of the runs listed; ratio = median / median of the floor named, both from this run.',
+    'paired = median over the runs of (run time / time of the floor run beside it, in the same process); floor ms = median of those floor runs.',
     'Peak and held RSS of the dump rows: a fresh process doing one dump and keeping the result; elsewhere the highest per-run peak. See bench/README.md.',
     '',
   ];
@@ -235,10 +278,16 @@ export function markdown(report: Report): string {
   }
   for (const suite of [...new Set(report.results.map((r) => r.suite))]) {
     lines.push(`## ${SUITE_TITLES[suite] ?? suite}`, '');
-    lines.push('| N | case | ms | µs/item | ratio | vs | peak RSS MiB | held RSS MiB | runs | note |', '|---:|---|---:|---:|---:|---|---:|---:|---:|---|');
-    for (const r of report.results.filter((x) => x.suite === suite)) {
+    const rows = report.results.filter((x) => x.suite === suite);
+    const paired = rows.some((r) => r.pairedRatio !== undefined);
+    lines.push(
+      `| N | case | ms | µs/item | ratio | vs |${paired ? ' paired | floor ms |' : ''} peak RSS MiB | held RSS MiB | runs | note |`,
+      `|---:|---|---:|---:|---:|---|${paired ? '---:|---:|' : ''}---:|---:|---:|---|`,
+    );
+    for (const r of rows) {
+      const pairCells = !paired ? '' : r.pairedRatio !== undefined ? ` ${r.pairedRatio.toFixed(2)}× | ${r.pairedFloorMs!.toFixed(1)} |` : ' — | — |';
       lines.push(
-        `| ${fmtN(r.n)} | ${r.name}${r.wholeProcess ? ' ¹' : ''} | ${r.ms.toFixed(1)} | ${r.usPerItem.toFixed(3)} | ${r.ratio !== undefined ? r.ratio.toFixed(2) + '×' : '—'} | ${r.floor ?? (r.id.includes('floor') ? '(floor)' : '')} | ${r.peakRssMiB !== undefined ? r.peakRssMiB.toFixed(0) : '—'} | ${r.heldRssMiB !== undefined ? r.heldRssMiB.toFixed(0) : '—'} | ${r.runs} | ${r.note ?? ''} |`,
+        `| ${fmtN(r.n)} | ${r.name}${r.wholeProcess ? ' ¹' : ''} | ${r.ms.toFixed(1)} | ${r.usPerItem.toFixed(3)} | ${r.ratio !== undefined ? r.ratio.toFixed(2) + '×' : '—'} | ${r.floor ?? (r.id.includes('floor') ? '(floor)' : '')} |${pairCells} ${r.peakRssMiB !== undefined ? r.peakRssMiB.toFixed(0) : '—'} | ${r.heldRssMiB !== undefined ? r.heldRssMiB.toFixed(0) : '—'} | ${r.runs} | ${r.note ?? ''} |`,
       );
     }
     lines.push('');

@@ -284,7 +284,7 @@ async function main(): Promise<void> {
         const rows: Result[] = [];
         for (const [id, name] of cases) {
           log(`dump N=${n}: ${id}`);
-          const s = (await child(ns, id, { runs })).samples!;
+          const s = (await child(ns, id, { runs, pairFloor: true })).samples!;
           // Memory from a fresh process doing one dump and holding it, as a program calling getRoutes once would:
           // repeated runs in one process keep the heap and malloc arenas of the earlier ones.
           const cold = (await child(ns, id, { runs: 1, warmup: 0 })).samples!;
@@ -364,7 +364,11 @@ async function main(): Promise<void> {
   // -- Targets ---------------------------------------------------------------
   for (const r of results) {
     if (r.suite === 'dump' && r.id === 'dump-stream' && r.ratio !== undefined) {
-      targets.push({ name: `dump + typed objects (lazy views, dst+gateway read as they arrive) at N=${Math.round(r.n / 1000)}k, ratio to floor`, value: r.ratio, limit: 1.3, unit: '×', holds: r.ratio <= 1.3 });
+      // Two estimates of one ratio: to the floor's own processes (medians of each), and to a floor dump beside
+      // each run in the same process (median of the run-by-run ratios). The target is held to the worse of them.
+      const both = r.pairedRatio === undefined ? '' : ` (the worse of ${r.ratio.toFixed(2)}× to the floor's own runs and ${r.pairedRatio.toFixed(2)}× to the floor run beside each run)`;
+      const value = Math.max(r.ratio, r.pairedRatio ?? 0);
+      targets.push({ name: `dump + typed objects (lazy views, dst+gateway read as they arrive) at N=${Math.round(r.n / 1000)}k, ratio to floor${both}`, value, limit: 1.3, unit: '×', holds: value <= 1.3 });
       if (r.n >= 1_000_000 && r.peakRssMiB !== undefined) {
         targets.push({ name: `peak RSS with ${(r.n / 1e6).toFixed(0)}M decoded routes held (as MessageViews)`, value: r.peakRssMiB, limit: 250, unit: 'MiB', holds: r.peakRssMiB <= 250 });
       }
