@@ -10,6 +10,7 @@ import {
   NLMSG,
   decodeMessageAt,
   encodeMessage,
+  setSpecialisedEncoders,
   frames,
   messageSize,
   viewMessages,
@@ -164,7 +165,7 @@ export async function codecSuite(grams: readonly Uint8Array[], runs: number, enc
     header: { family: 2, dstLen: 32, table: 254, protocol: 4, scope: 0, type: 1 },
     attrs: { dst: `12.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, gateway: '10.0.0.1', oif: 2 },
   }));
-  const s = await sample(() => encodeN, () => {
+  const encodeAll = (): Uint8Array => {
     const sizes = new Array<number>(encodeN);
     let total = 0;
     for (let i = 0; i < encodeN; i++) total += sizes[i] = messageSize(rtnl, requests[i]!);
@@ -173,8 +174,14 @@ export async function codecSuite(grams: readonly Uint8Array[], runs: number, enc
     let pos = 0;
     for (let i = 0; i < encodeN; i++) pos += writeMessage(rtnl, requests[i]!, view, pos, sizes[i]);
     return buf;
-  }, runs);
+  };
+  const s = await sample(() => encodeN, encodeAll, runs);
   out.push({ id: 'codec-encode', name: `encode ${encodeN.toLocaleString('en')} route requests into one buffer (messageSize + writeMessage)`, samples: s });
+  // The same with the encoders that walk the declaration for every value (what runs where code cannot be made).
+  setSpecialisedEncoders(false);
+  const interpreted = await sample(() => encodeN, encodeAll, runs);
+  setSpecialisedEncoders(true);
+  out.push({ id: 'codec-encode-interpreted', name: 'the same with setSpecialisedEncoders(false) (the interpreted encoders alone)', samples: interpreted, floor: 'codec-encode' });
   const each = await sample(() => encodeN, () => {
     const kept = new Array<Uint8Array>(encodeN);
     for (let i = 0; i < encodeN; i++) kept[i] = encodeMessage(rtnl, requests[i]!);

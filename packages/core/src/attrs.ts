@@ -2,6 +2,8 @@ import { HOST_LE, align4, copyBytes, toHex } from './bytes.js';
 import { describe, encodeFail, lookupScope, type Codec, type Decoded, type Input, type Json, type Scope } from './codec.js';
 import { NlDecodeError, NlEncodeError } from './errors.js';
 import { raw as rawCodec } from './scalars.js';
+import { access, isPlainObject, makeCode, specialisedEncoders } from './compile.js';
+import { intLayout } from './ints.js';
 
 /** `NLA_F_NESTED`: the payload is attributes. */
 export const NLA_F_NESTED = 0x8000;
@@ -354,6 +356,13 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
    */
   function sizeSet(value: Record<string, unknown>, scope: Scope | undefined): number {
     if (typeof value !== 'object' || value === null || Array.isArray(value) || (value as any)[ATTR_ORDER]) return encodeSet(value, scope, null, 0);
+    if (specialisedEncoders() && isPlainObject(value)) {
+      const c = compiled === undefined ? (compiled = compileSet()) : compiled;
+      if (c !== null) {
+        const n = c.size(value, scope);
+        if (n >= 0) return n;
+      }
+    }
     const inner = innerScope(value, scope);
     let n = 0;
     let at = 0;
@@ -401,6 +410,11 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
         pos += order.tail.length;
       }
       return pos - offset;
+    }
+    if (view !== null && specialisedEncoders() && compiled && isPlainObject(value)) {
+      // The specialised encoder sized this value (sizeSet) and writes it the same way.
+      const n = compiled.write(value, view, offset, scope);
+      if (n >= 0) return n;
     }
     // Fast path for objects built by hand: declaration order, no bookkeeping,
     // the present keys and their values gathered in scratch lists (one per
@@ -478,6 +492,13 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
     return a;
   }
 
+  /** The set's specialised encoder (see compile.ts): undefined until first needed, null where none can be made. */
+  let compiled: CompiledSet | null | undefined;
+
+  function compileSet(): CompiledSet | null {
+    return compileSetEncoder(infos.map(encoderOf), anyDeferred());
+  }
+
   /**
    * The known keys of `value` with a defined value, in declaration order,
    * into `out` and their values into `vals` (from index 0); returns how
@@ -553,6 +574,103 @@ function attrEncoder(info: AttrInfo): AttrEncoder {
     codec,
     fixed: codec.fixed ?? -1,
   };
+}
+
+/**
+ * An attribute set's encoder specialised for values that are plain objects
+ * (see compile.ts). Both return -1 where the interpreted encoder must run
+ * instead: a key that is no attribute of the set, a repeated attribute, a
+ * value a codec refuses, an attribute too long for `nla_len`.
+ */
+interface CompiledSet {
+  size(value: Record<string, unknown>, scope: Scope | undefined): number;
+  write(value: Record<string, unknown>, view: DataView, offset: number, scope: Scope | undefined): number;
+}
+
+/**
+ * Generates a set's {@link CompiledSet}. The value's keys are gathered as
+ * the interpreted encoder meets them (`for...in`, so the same keys), each
+ * into a local of its attribute by a `switch`; then, for each attribute in
+ * declaration order (the interpreted encoder's order for a value built by
+ * hand), its `struct nlattr`, payload and padding when present. Integers of
+ * this package's codecs are checked and written inline; any other codec is
+ * called as the interpreted encoder calls it. Reading keys as they come,
+ * rather than a property read per attribute of the set, keeps the cost to
+ * the keys present, whatever the shapes of the values met.
+ */
+function compileSetEncoder(encs: readonly AttrEncoder[], deferred: boolean): CompiledSet | null {
+  const locals = encs.map((_, i) => `v${i}`);
+  const gather = [
+    'for (const k in value) {',
+    'switch (k) {',
+    ...encs.map((a, i) => `case ${JSON.stringify(a.info.key)}: ${a.multi ? 'if (value[k] !== undefined) return -1;' : `${locals[i]} = value[k];`} break;`),
+    'default: return -1;',
+    '}',
+    '}',
+  ];
+  const inner = deferred ? 'const inner = { values: value, parent: scope };' : 'const inner = scope;';
+  const size: string[] = [];
+  const write: string[] = [];
+  encs.forEach((a, i) => {
+    if (a.multi) return;
+    const v = locals[i]!;
+    const c = `c${i}`;
+    const layout = intLayout(a.codec);
+    if (layout.width !== 0 && !a.nestedIn) {
+      const w = layout.width;
+      const sh = layout.shift;
+      const ok = layout.signed ? `((${v} << ${sh}) >> ${sh}) === ${v}` : `((${v} << ${sh}) >>> ${sh}) === ${v}`;
+      size.push(`if (${v} !== undefined) { if (typeof ${v} !== 'number' || !(${ok})) return -1; n += 8; }`);
+      const store = w === 4
+        ? `view.setUint32(pos + 4, ${v}, ${layout.little});`
+        : w === 2
+          ? `view.setUint16(pos + 4, ${v}, ${layout.little}); view.setUint16(pos + 6, 0);`
+          : `view.setUint8(pos + 4, ${v}); view.setUint8(pos + 5, 0); view.setUint16(pos + 6, 0);`;
+      write.push(`if (${v} !== undefined) { view.setUint32(pos, ${nlattrWord(NLA_HDRLEN + w, a.type)}, ${HOST_LE}); ${store} pos += 8; }`);
+      return;
+    }
+    size.push(`if (${v} !== undefined) { t = ${NLA_HDRLEN} + ${c}.size(${v}, inner); if (t > 65535) return -1; n += (t + 3) & ~3; }`);
+    const type = a.nestedIn ? `(${a.type} | (${c}.nestedIn(inner) ? ${NLA_F_NESTED} : 0))` : String(a.type);
+    const word = HOST_LE ? `((${type} << 16) | t) >>> 0` : `((t << 16) | ${type}) >>> 0`;
+    write.push(
+      `if (${v} !== undefined) {`,
+      `  t = ${c}.write(${v}, view, pos + ${NLA_HDRLEN}, inner);`,
+      `  t = ${NLA_HDRLEN} + (typeof t === 'number' ? t : ${a.fixed >= 0 ? a.fixed : `${c}.size(${v}, inner)`});`,
+      '  if (t > 65535) return -1;',
+      `  view.setUint32(pos, ${word}, ${HOST_LE});`,
+      '  for (n = t; (n & 3) !== 0; n++) view.setUint8(pos + n, 0);',
+      '  pos += (t + 3) & ~3;',
+      '}',
+    );
+  });
+  const declare = locals.length ? `let ${locals.join(', ')};` : '';
+  const body = [
+    "'use strict';",
+    ...encs.map((_, i) => `const c${i} = E[${i}].codec;`),
+    'return {',
+    'size(value, scope) {',
+    declare,
+    ...gather,
+    inner,
+    'let n = 0, t;',
+    'try {',
+    ...size,
+    '} catch { return -1; }',
+    'return n;',
+    '},',
+    'write(value, view, offset, scope) {',
+    declare,
+    ...gather,
+    inner,
+    'let pos = offset, n, t;',
+    'try {',
+    ...write,
+    '} catch { return -1; }',
+    'return pos - offset;',
+    '},',
+    '};',
+  ].join('\n');
+  return makeCode<CompiledSet>(['E'], body, [encs]);
 }
 
 /** Scratch lists of {@link AttrSet} encoders, one per depth of nested sets being encoded: the attributes present, and their values. */

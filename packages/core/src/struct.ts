@@ -2,6 +2,7 @@ import { HOST_LE, copyBytes, toHex } from './bytes.js';
 import { describe, encodeFail, type Codec, type Decoded, type Input, type Json, type Scope } from './codec.js';
 import { NlDecodeError, NlEncodeError } from './errors.js';
 import { intLayout } from './ints.js';
+import { makeCode, specialisedEncoders } from './compile.js';
 
 /** `camelCase` → `snake_case`, the C spelling of a friendly name. */
 export function snake(key: string): string {
@@ -125,6 +126,10 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
     info: { name, fields },
     size(value: any, scope) {
       if (typeof value !== 'object' || value === null) encodeFail(`struct ${name} expects an object, got ${describe(value)}`);
+      if (specialisedEncoders() && value[STRUCT_EXTENT] === undefined) {
+        const c = compiled === undefined ? (compiled = compileStruct(valueFields, size)) : compiled;
+        if (c !== null && c.check(value, scope)) return size;
+      }
       // Only the keys present: unknown own keys are refused, known ones (own or inherited, as write reads them) validated.
       let i = 0;
       let cur: FieldEncoder | undefined; // the field being validated, for the error path
@@ -209,8 +214,15 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
     },
   };
 
+  /** The struct's specialised encoder (see compile.ts): undefined until first needed, null where none can be made. */
+  let compiled: CompiledStruct | null | undefined;
+
   /** Zeroes the struct (padding and fields left out), then writes the fields present. */
   function writeFields(value: any, view: DataView, offset: number, scope: Scope | undefined): void {
+    if (compiled && specialisedEncoders()) {
+      compiled.write(value, view, offset, scope);
+      return;
+    }
     let i = 0;
     for (; i + 4 <= size; i += 4) view.setUint32(offset + i, 0);
     for (; i < size; i++) view.setUint8(offset + i, 0);
@@ -250,6 +262,73 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
   }
 
   return codec;
+}
+
+/** A struct's encoder specialised by compile.ts: `check` is true when `size` would accept the value, false when it must judge. */
+interface CompiledStruct {
+  check(value: object, scope: Scope | undefined): boolean;
+  write(value: object, view: DataView, offset: number, scope: Scope | undefined): void;
+}
+
+/**
+ * Generates a struct's {@link CompiledStruct}: the interpreted encoder's
+ * walk over the value's keys (`for...in`, in the value's order), with each
+ * field's offset, width and byte order written into a `switch` on the key.
+ * `check` says false on an own key that is no field or a value an integer
+ * field does not take (and on any throw of another field's codec), for
+ * `size` to raise the error; `write` zeroes the struct and stores the
+ * fields present, skipping what is no field, as `writeFields` does.
+ */
+function compileStruct(fields: readonly StructField[], size: number): CompiledStruct | null {
+  const enc = fields.map(fieldEncoder);
+  const check: string[] = [];
+  const write: string[] = [];
+  enc.forEach((f, i) => {
+    const key = JSON.stringify(fields[i]!.key);
+    const sh = f.shift;
+    if (f.width !== 0) {
+      const ok = f.signed ? `((v << ${sh}) >> ${sh}) === v` : `((v << ${sh}) >>> ${sh}) === v`;
+      check.push(`case ${key}: v = value[k]; if (v !== undefined && (typeof v !== 'number' || !(${ok}))) return false; break;`);
+      const store = f.width === 1 ? `view.setUint8(offset + ${f.offset}, v)` : `view.setUint${f.width * 8}(offset + ${f.offset}, v, ${f.little})`;
+      write.push(`case ${key}: v = value[k]; if (v !== undefined) ${store}; break;`);
+    } else {
+      check.push(`case ${key}: v = value[k]; if (v !== undefined) f${i}.size(v, scope); break;`);
+      write.push(`case ${key}: v = value[k]; if (v !== undefined) f${i}.write(v, view, offset + ${f.offset}, scope); break;`);
+    }
+  });
+  const zero: string[] = [];
+  let i = 0;
+  for (; i + 4 <= size; i += 4) zero.push(`view.setUint32(offset + ${i}, 0);`);
+  for (; i < size; i++) zero.push(`view.setUint8(offset + ${i}, 0);`);
+  const body = [
+    "'use strict';",
+    ...enc.map((f, j) => `const f${j} = F[${j}].codec;`),
+    'const own = Object.prototype.hasOwnProperty;',
+    'return {',
+    'check(value, scope) {',
+    'let v;',
+    'try {',
+    'for (const k in value) {',
+    'switch (k) {',
+    ...check,
+    'default: if (own.call(value, k)) return false;',
+    '}',
+    '}',
+    '} catch { return false; }',
+    'return true;',
+    '},',
+    'write(value, view, offset, scope) {',
+    ...zero,
+    'let v;',
+    'for (const k in value) {',
+    'switch (k) {',
+    ...write,
+    '}',
+    '}',
+    '},',
+    '};',
+  ].join('\n');
+  return makeCode<CompiledStruct>(['F'], body, [enc]);
 }
 
 /**

@@ -1,0 +1,115 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
+import { compareEncoders, encoderAgreementProperty } from './arbitrary.js';
+import { attrs, nest, variant } from './attrs.js';
+import { toHex } from './bytes.js';
+import { setSpecialisedEncoders } from './compile.js';
+import { encodeMessage, family } from './family.js';
+import { cstring, flag, ip, ipv4, s16be, s32, u16, u32, u32be, u64, u8 } from './scalars.js';
+import { pad, struct } from './struct.js';
+
+const hdr = struct('testmsg', 't_', { family: u8, _pad: pad(1), port: { codec: u16, c: 't_port_c' }, index: s32, addr: ipv4, weight: s16be, _pad2: pad(2) });
+const inner = attrs('TI_', { a: { nla: 1, codec: u8 }, b: { nla: 2, codec: cstring() }, c: { nla: 7, codec: s16be } });
+const kinds = { one: nest(attrs('TK1_', { x: { nla: 1, codec: u32 } })), two: u32be };
+const outer = attrs('TA_', {
+  name: { nla: 3, codec: cstring() },
+  mtu: { nla: 1, codec: u32 },
+  small: { nla: 2, codec: u8 },
+  port: { nla: 9, codec: u16 },
+  be: { nla: 10, codec: u32be },
+  signed: { nla: 11, codec: s32 },
+  big: { nla: 4, codec: u64 },
+  addr: { nla: 5, codec: ip },
+  on: { nla: 6, codec: flag },
+  sub: { nla: 8, codec: nest(inner) },
+  many: { nla: 12, codec: u32, multi: true },
+  kind: { nla: 13, codec: cstring() },
+  data: { nla: 14, codec: variant('kind', kinds) },
+});
+const fam = family('test', 0, { T_NEW: { type: 16, header: hdr, attrs: outer } });
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  setSpecialisedEncoders(true);
+});
+
+describe('specialised encoders', () => {
+  it('give the interpreted encoders\' bytes for generated messages (property)', () => {
+    fc.assert(encoderAgreementProperty(fam, 'T_NEW'), { numRuns: 400 });
+  });
+
+  it('give the interpreted encoders\' bytes and errors for values built by hand', () => {
+    const base = { name: 'T_NEW', seq: 3, header: { family: 2, port: 80, index: -5, addr: '10.1.2.3', weight: -2 } };
+    const cases: unknown[] = [
+      // keys in any order, undefined values, every codec kind
+      { ...base, attrs: { sub: { c: -3, a: 1 }, mtu: 1500, name: 'eth0', on: true, small: 255, port: 65535, be: 0xdeadbeef, signed: -1, big: 2n ** 64n - 1n, addr: 'fe80::1', kind: 'one', data: { x: 7 } } },
+      { ...base, attrs: { data: 9, kind: 'two', mtu: undefined, name: 'x'.repeat(300) } },
+      { ...base, attrs: { kind: 'zzz', data: new Uint8Array([1, 2, 3]) } },
+      { ...base, attrs: { many: [1, 2, 3], mtu: 1 } },
+      { ...base, attrs: Object.assign(Object.create(null), { mtu: 2, addr: '1.2.3.4' }) },
+      { ...base, header: { index: 2 }, attrs: {} },
+      // refusals: unknown keys, bad integers, bad strings, bad nests, a header with an unknown field
+      { ...base, attrs: { mtu: 1, nope: 2 } },
+      { ...base, attrs: { nope: undefined } },
+      { ...base, attrs: { mtu: 2 ** 32 } },
+      { ...base, attrs: { mtu: 1.5 } },
+      { ...base, attrs: { small: 256 } },
+      { ...base, attrs: { signed: 2 ** 31 } },
+      { ...base, attrs: { port: -1 } },
+      { ...base, attrs: { name: 42 } },
+      { ...base, attrs: { addr: '1.2.3.400' } },
+      { ...base, attrs: { sub: { a: 'x' } } },
+      { ...base, attrs: { sub: { q: 1 } } },
+      { ...base, attrs: { many: 5 } },
+      { ...base, attrs: { name: 'y'.repeat(70000) } },
+      { ...base, header: { family: 256 }, attrs: {} },
+      { ...base, header: { index: 2 ** 31 }, attrs: {} },
+      { ...base, header: { addr: 'nope' }, attrs: {} },
+      { ...base, header: { extra: 1 }, attrs: {} },
+    ];
+    for (const m of cases) {
+      const r = compareEncoders(fam, m as never);
+      expect(r.specialised, JSON.stringify(m, (_, v) => (typeof v === 'bigint' ? String(v) : v))?.slice(0, 200)).toBe(r.interpreted);
+    }
+    // Inherited keys are the interpreted encoders' business (a value that is not a plain object).
+    const proto = { mtu: 9000 };
+    const child = Object.assign(Object.create(proto), { small: 1 });
+    const r = compareEncoders(fam, { ...base, attrs: child } as never);
+    expect(r.specialised).toBe(r.interpreted);
+    expect(r.specialised).toMatch(/^[0-9a-f]+$/);
+  });
+
+  it('are made once per attribute set and struct, on the first encode', () => {
+    const real = Function;
+    let made = 0;
+    vi.stubGlobal('Function', function (...args: string[]) {
+      made++;
+      return real(...args);
+    });
+    const s = attrs('TN_', { a: { nla: 1, codec: u32 }, b: { nla: 2, codec: cstring() } });
+    const h = struct('tnmsg', 'tn_', { x: u32 });
+    const f = family('fresh', 0, { N: { type: 16, header: h, attrs: s } });
+    const first = encodeMessage(f, { name: 'N', header: { x: 1 }, attrs: { a: 5, b: 'z' } });
+    expect(made).toBe(2); // the set and the struct
+    for (let i = 0; i < 10; i++) encodeMessage(f, { name: 'N', header: { x: i }, attrs: { a: i, b: 'z' } });
+    expect(made).toBe(2);
+    vi.unstubAllGlobals();
+    setSpecialisedEncoders(false);
+    expect(toHex(encodeMessage(f, { name: 'N', header: { x: 1 }, attrs: { a: 5, b: 'z' } }))).toBe(toHex(first));
+  });
+
+  it('fall back to the interpreted encoders where code cannot be made (a CSP without unsafe-eval)', () => {
+    const csp = vi.fn(function refused() {
+      throw new EvalError('Refused to evaluate a string as JavaScript');
+    });
+    vi.stubGlobal('Function', csp);
+    const s = attrs('TC_', { a: { nla: 1, codec: u32 }, b: { nla: 2, codec: cstring() } });
+    const h = struct('tcmsg', 'tc_', { x: u16, _p: pad(2) });
+    const f = family('csp', 0, { C: { type: 16, header: h, attrs: s } });
+    const bytes = encodeMessage(f, { name: 'C', seq: 1, header: { x: 0x102 }, attrs: { b: 'ab', a: 7 } });
+    expect(csp).toHaveBeenCalled();
+    // nlmsghdr, the struct, TC_A (u32 7), TC_B ("ab\0", padded)
+    expect(toHex(bytes)).toBe('24000000100000000100000000000000' + '02010000' + '0800010007000000' + '0700020061620000');
+    expect(() => encodeMessage(f, { name: 'C', attrs: { a: -1 } })).toThrow(/TC_A/);
+  });
+});
