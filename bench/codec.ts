@@ -10,7 +10,7 @@ import {
   NLMSG,
   decodeMessageAt,
   encodeMessage,
-  setSpecialisedEncoders,
+  setSpecialisedCodecs,
   frames,
   messageSize,
   viewMessages,
@@ -177,11 +177,11 @@ export async function codecSuite(grams: readonly Uint8Array[], runs: number, enc
   };
   const s = await sample(() => encodeN, encodeAll, runs);
   out.push({ id: 'codec-encode', name: `encode ${encodeN.toLocaleString('en')} route requests into one buffer (messageSize + writeMessage)`, samples: s });
-  // The same with the encoders that walk the declaration for every value (what runs where code cannot be made).
-  setSpecialisedEncoders(false);
+  // The same with the codecs that walk the declaration for every value (what runs where code cannot be made).
+  setSpecialisedCodecs(false);
   const interpreted = await sample(() => encodeN, encodeAll, runs);
-  setSpecialisedEncoders(true);
-  out.push({ id: 'codec-encode-interpreted', name: 'the same with setSpecialisedEncoders(false) (the interpreted encoders alone)', samples: interpreted, floor: 'codec-encode' });
+  setSpecialisedCodecs(true);
+  out.push({ id: 'codec-encode-interpreted', name: 'the same with setSpecialisedCodecs(false) (the interpreted encoders alone)', samples: interpreted, floor: 'codec-encode' });
   const each = await sample(() => encodeN, () => {
     const kept = new Array<Uint8Array>(encodeN);
     for (let i = 0; i < encodeN; i++) kept[i] = encodeMessage(rtnl, requests[i]!);

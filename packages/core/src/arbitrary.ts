@@ -13,7 +13,7 @@ import type { AttrInfo, AttrSet } from './attrs.js';
 import type { Codec } from './codec.js';
 import { decodeMessages, encodeMessage, stringifyRaw, type AnyInput, type Family, type MessageDef } from './family.js';
 import { formatIPv6 } from './scalars.js';
-import { setSpecialisedEncoders, specialisedEncoders } from './compile.js';
+import { setSpecialisedCodecs, specialisedCodecs } from './compile.js';
 import type { StructCodec } from './struct.js';
 
 /** Options for generated values. */
@@ -199,29 +199,32 @@ export function roundTripProperty<F extends Family<any>>(fam: F, name: keyof F['
   });
 }
 
-/** What {@link compareEncoders} gives: each encoder's outcome as text. */
-export interface EncoderOutcomes {
-  /** With the specialised encoders: the bytes in hex, or `ErrorClass: message`. */
+/** What {@link compareCodecs} gives: each side's outcome as text. */
+export interface CodecOutcomes {
+  /** With the specialised codecs: the bytes in hex (or the error's class and message), then the decode of those bytes. */
   specialised: string;
-  /** With the interpreted encoders alone, in the same form. */
+  /** With the interpreted codecs alone, in the same form. */
   interpreted: string;
 }
 
 /**
- * Encodes `m` with the specialised encoders and again with the interpreted
- * ones (see `setSpecialisedEncoders`), giving each outcome as text: the
- * bytes in hex, or the error's class and message. The two must be equal.
+ * Encodes `m`, and decodes the bytes, with the specialised codecs and again
+ * with the interpreted ones alone (see `setSpecialisedCodecs`), giving each
+ * outcome as text: the bytes in hex or the error's class and message, then
+ * the decoded message with its keys in the order decode gave them. The two
+ * must be equal.
  */
-export function compareEncoders<F extends Family<any>>(fam: F, m: AnyInput<F>): EncoderOutcomes {
-  const was = specialisedEncoders();
+export function compareCodecs<F extends Family<any>>(fam: F, m: AnyInput<F>): CodecOutcomes {
+  const was = specialisedCodecs();
   const run = (on: boolean): string => {
-    setSpecialisedEncoders(on);
+    setSpecialisedCodecs(on);
     try {
-      return toHex(encodeMessage(fam, m));
+      const bytes = encodeMessage(fam, m);
+      return `${toHex(bytes)}\n${JSON.stringify(decodeMessages(fam, bytes), (_, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? toHex(v) : v))}`;
     } catch (e) {
       return `${(e as Error).constructor.name}: ${(e as Error).message}`;
     } finally {
-      setSpecialisedEncoders(was);
+      setSpecialisedCodecs(was);
     }
   };
   return { specialised: run(true), interpreted: run(false) };
@@ -230,16 +233,17 @@ export function compareEncoders<F extends Family<any>>(fam: F, m: AnyInput<F>): 
 const WRONG_VALUES: readonly unknown[] = ['wrong', -1, 2 ** 40, 1.5, { nope: 1 }, [1, 2], true, 70000];
 
 /**
- * The property the specialised encoders must hold for a family: for
+ * The property the specialised codecs must hold for a family: for
  * generated messages of type `name`, and for the same messages with one
  * attribute given a value of the wrong kind, they give what the interpreted
- * encoders give (the same bytes, or the same error). Throws with both.
+ * codecs give (the same bytes or the same error, and the same decode of
+ * those bytes). Throws with both.
  */
-export function encoderAgreementProperty<F extends Family<any>>(fam: F, name: keyof F['messages'] & string, opts: ArbitraryOptions = {}): fc.IPropertyWithHooks<[AnyInput<F>, number, unknown]> {
+export function specialisedCodecsProperty<F extends Family<any>>(fam: F, name: keyof F['messages'] & string, opts: ArbitraryOptions = {}): fc.IPropertyWithHooks<[AnyInput<F>, number, unknown]> {
   return fc.property(arbitraryMessage(fam, name, opts), fc.nat(), fc.constantFrom(...WRONG_VALUES), (m, pick, wrong) => {
     const check = (x: AnyInput<F>): void => {
-      const r = compareEncoders(fam, x);
-      if (r.specialised !== r.interpreted) throw new Error(`${name}: the specialised encoder disagrees\n  specialised ${r.specialised}\n  interpreted ${r.interpreted}`);
+      const r = compareCodecs(fam, x);
+      if (r.specialised !== r.interpreted) throw new Error(`${name}: the specialised codecs disagree\n  specialised ${r.specialised}\n  interpreted ${r.interpreted}`);
     };
     check(m);
     const attrs = (m as { attrs?: Record<string, unknown> }).attrs ?? {};

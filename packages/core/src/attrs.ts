@@ -2,7 +2,7 @@ import { HOST_LE, align4, copyBytes, toHex } from './bytes.js';
 import { describe, encodeFail, lookupScope, type Codec, type Decoded, type Input, type Json, type Scope } from './codec.js';
 import { NlDecodeError, NlEncodeError } from './errors.js';
 import { raw as rawCodec } from './scalars.js';
-import { access, isPlainObject, makeCode, specialisedEncoders } from './compile.js';
+import { access, isPlainObject, makeCode, specialisedCodecs } from './compile.js';
 import { intLayout } from './ints.js';
 
 /** `NLA_F_NESTED`: the payload is attributes. */
@@ -187,6 +187,14 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
     numbers[def.nla] = info;
   }
 
+  // Decoded values are made by a constructor of the set's own whose
+  // prototype is Object.prototype: plain objects to anyone (prototype,
+  // `constructor`, inspection, equality), but V8 sizes them to the keys the
+  // set's values have, where an object literal grown key by key has room
+  // for four and puts the rest in a second allocation.
+  const Values = function Values() {} as unknown as new () => Record<string, unknown>;
+  Values.prototype = Object.prototype;
+
   let deferredChecked = false;
   let hasDeferred = false;
   function anyDeferred(): boolean {
@@ -208,12 +216,28 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
     nameOf: (nla) => numbers[nla]?.name ?? `${prefix}UNKNOWN_${nla}`,
 
     decode(view, offset, length, scope) {
-      const out: Record<string, unknown> = {};
-      const order: AttrOrder = { types: [] };
-      Object.defineProperty(out, ATTR_ORDER, { value: order, enumerable: false, writable: true, configurable: true });
+      const out = new Values();
       const end = offset + length;
+      // The attributes counted first, so that their types fit an array of
+      // their number (a list grown as they come holds room for 16 or more,
+      // kept as long as the value is).
+      let count = 0;
+      for (let p = offset; end - p >= NLA_HDRLEN; count++) {
+        const alen = view.getUint16(p, HOST_LE);
+        if (alen < NLA_HDRLEN) {
+          count++;
+          break;
+        }
+        p += align4(alen);
+      }
+      const types: number[] = new Array(count);
+      const order: AttrOrder = { types };
+      Object.defineProperty(out, ATTR_ORDER, { value: order, enumerable: false, writable: true, configurable: true });
       let pos = offset;
-      let deferred: number[] | undefined;
+      let idx = 0;
+      // Attributes whose codec needs the scope (a sub-message keyed by a
+      // sibling) are read in a second walk, once the others are in `out`.
+      let deferred = false;
       const inner: Scope | undefined = anyDeferred() ? { values: out, parent: scope } : scope;
       while (end - pos >= NLA_HDRLEN) {
         const alen = view.getUint16(pos, HOST_LE);
@@ -222,25 +246,30 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
         if (alen > end - pos) {
           throw new NlDecodeError(`attribute length ${alen} runs past the end of its container (${end - pos} bytes left)`, pos).within(set.nameOf(rtype & NLA_TYPE_MASK));
         }
-        const idx = order.types.push(rtype) - 1;
+        types[idx] = rtype;
         const info = numbers[rtype & NLA_TYPE_MASK];
-        if (info === undefined || (!info.multi && out[info.key] !== undefined)) {
+        if (info === undefined) {
           keepRaw(order, idx, copyBytes(view, pos + NLA_HDRLEN, alen - NLA_HDRLEN), undefined);
         } else {
           const codec = info.codec;
-          if (codec.needsScope) (deferred ??= []).push(idx, pos);
+          // A repeat of a non-repeating attribute is kept verbatim; one whose
+          // codec needs the scope is never in `out` yet, so every one of them is read.
+          if (codec.needsScope) deferred = true;
+          else if (!info.multi && out[info.key] !== undefined) keepRaw(order, idx, copyBytes(view, pos + NLA_HDRLEN, alen - NLA_HDRLEN), undefined);
           else readOne(info, codec, rtype, view, pos, alen, inner, out, order, idx);
         }
+        idx++;
         pos += align4(alen);
       }
       if (pos < end) order.tail = copyBytes(view, pos, end - pos);
       if (deferred) {
-        for (let i = 0; i < deferred.length; i += 2) {
-          const idx = deferred[i]!;
-          const p = deferred[i + 1]!;
-          const rtype = order.types[idx]!;
-          const info = numbers[rtype & NLA_TYPE_MASK]!;
-          readOne(info, info.codec, rtype, view, p, view.getUint16(p, HOST_LE), inner, out, order, idx);
+        pos = offset;
+        for (let i = 0; i < idx; i++) {
+          const alen = view.getUint16(pos, HOST_LE);
+          const rtype = types[i]!;
+          const info = numbers[rtype & NLA_TYPE_MASK];
+          if (info !== undefined && info.codec.needsScope) readOne(info, info.codec, rtype, view, pos, alen, inner, out, order, i);
+          pos += align4(alen);
         }
       }
       return out as AttrValues<D>;
@@ -356,7 +385,7 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
    */
   function sizeSet(value: Record<string, unknown>, scope: Scope | undefined): number {
     if (typeof value !== 'object' || value === null || Array.isArray(value) || (value as any)[ATTR_ORDER]) return encodeSet(value, scope, null, 0);
-    if (specialisedEncoders() && isPlainObject(value)) {
+    if (specialisedCodecs() && isPlainObject(value)) {
       const c = compiled === undefined ? (compiled = compileSet()) : compiled;
       if (c !== null) {
         const n = c.size(value, scope);
@@ -411,7 +440,7 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
       }
       return pos - offset;
     }
-    if (view !== null && specialisedEncoders() && compiled && isPlainObject(value)) {
+    if (view !== null && specialisedCodecs() && compiled && isPlainObject(value)) {
       // The specialised encoder sized this value (sizeSet) and writes it the same way.
       const n = compiled.write(value, view, offset, scope);
       if (n >= 0) return n;

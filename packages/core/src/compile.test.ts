@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { compareEncoders, encoderAgreementProperty } from './arbitrary.js';
+import { compareCodecs, specialisedCodecsProperty } from './arbitrary.js';
 import { attrs, nest, variant } from './attrs.js';
-import { toHex } from './bytes.js';
-import { setSpecialisedEncoders } from './compile.js';
-import { encodeMessage, family } from './family.js';
+import { toHex, viewOf } from './bytes.js';
+import type { Codec } from './codec.js';
+import { NlDecodeError } from './errors.js';
+import { setSpecialisedCodecs } from './compile.js';
+import { decodeMessages, encodeMessage, family } from './family.js';
 import { cstring, flag, ip, ipv4, s16be, s32, u16, u32, u32be, u64, u8 } from './scalars.js';
 import { pad, struct } from './struct.js';
 
@@ -30,12 +32,12 @@ const fam = family('test', 0, { T_NEW: { type: 16, header: hdr, attrs: outer } }
 
 afterEach(() => {
   vi.unstubAllGlobals();
-  setSpecialisedEncoders(true);
+  setSpecialisedCodecs(true);
 });
 
 describe('specialised encoders', () => {
   it('give the interpreted encoders\' bytes for generated messages (property)', () => {
-    fc.assert(encoderAgreementProperty(fam, 'T_NEW'), { numRuns: 400 });
+    fc.assert(specialisedCodecsProperty(fam, 'T_NEW'), { numRuns: 400 });
   });
 
   it('give the interpreted encoders\' bytes and errors for values built by hand', () => {
@@ -68,15 +70,52 @@ describe('specialised encoders', () => {
       { ...base, header: { extra: 1 }, attrs: {} },
     ];
     for (const m of cases) {
-      const r = compareEncoders(fam, m as never);
+      const r = compareCodecs(fam, m as never);
       expect(r.specialised, JSON.stringify(m, (_, v) => (typeof v === 'bigint' ? String(v) : v))?.slice(0, 200)).toBe(r.interpreted);
     }
     // Inherited keys are the interpreted encoders' business (a value that is not a plain object).
     const proto = { mtu: 9000 };
     const child = Object.assign(Object.create(proto), { small: 1 });
-    const r = compareEncoders(fam, { ...base, attrs: child } as never);
+    const r = compareCodecs(fam, { ...base, attrs: child } as never);
     expect(r.specialised).toBe(r.interpreted);
-    expect(r.specialised).toMatch(/^[0-9a-f]+$/);
+    expect(r.specialised).toMatch(/^[0-9a-f]+\n/);
+  });
+
+  it('read structs as the interpreted read does: values, key order, short and long payloads, errors (property)', () => {
+    const picky: Codec<number> = {
+      kind: 'custom',
+      fixed: 1,
+      size: () => 1,
+      write: (v, view, o) => view.setUint8(o, v),
+      read(view, o) {
+        const b = view.getUint8(o);
+        if (b === 0xff) throw new NlDecodeError('0xff is not allowed here', o);
+        return b;
+      },
+      json: (v) => v,
+    };
+    const st = struct('pickymsg', 'p_', { a: u8, b: s16be, c: { codec: picky, c: 'p_c_field' }, d: u32, e: ipv4 });
+    const read = (bytes: Uint8Array, on: boolean): string => {
+      setSpecialisedCodecs(on);
+      try {
+        return JSON.stringify(st.read(viewOf(bytes), 1, bytes.length - 1, undefined));
+      } catch (e) {
+        return `${(e as Error).constructor.name}: ${(e as Error).message}`;
+      }
+    };
+    fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 16 }), (bytes) => {
+      expect(read(bytes, true)).toBe(read(bytes, false));
+    }), { numRuns: 500 });
+    expect(read(new Uint8Array([0, 1, 0, 2, 0xff, 0, 0, 0, 0, 1, 2, 3, 4]), true)).toMatch(/NlDecodeError: .*p_c_field/);
+  });
+
+  it('decode to plain objects', () => {
+    const [m] = decodeMessages(fam, encodeMessage(fam, { name: 'T_NEW', header: { family: 2, index: -3 }, attrs: { mtu: 9000, name: 'x' } }));
+    expect(Object.getPrototypeOf(m!.attrs)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(m!.header)).toBe(Object.prototype);
+    expect(m!.attrs.constructor).toBe(Object);
+    expect(m!.attrs).toStrictEqual({ name: 'x', mtu: 9000 });
+    expect(m!.header).toStrictEqual({ family: 2, port: 0, index: -3, addr: '0.0.0.0', weight: 0 });
   });
 
   it('are made once per attribute set and struct, on the first encode', () => {
@@ -94,11 +133,11 @@ describe('specialised encoders', () => {
     for (let i = 0; i < 10; i++) encodeMessage(f, { name: 'N', header: { x: i }, attrs: { a: i, b: 'z' } });
     expect(made).toBe(2);
     vi.unstubAllGlobals();
-    setSpecialisedEncoders(false);
+    setSpecialisedCodecs(false);
     expect(toHex(encodeMessage(f, { name: 'N', header: { x: 1 }, attrs: { a: 5, b: 'z' } }))).toBe(toHex(first));
   });
 
-  it('fall back to the interpreted encoders where code cannot be made (a CSP without unsafe-eval)', () => {
+  it('fall back to the interpreted codecs where code cannot be made (a CSP without unsafe-eval)', () => {
     const csp = vi.fn(function refused() {
       throw new EvalError('Refused to evaluate a string as JavaScript');
     });

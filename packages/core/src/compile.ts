@@ -1,32 +1,33 @@
 /**
- * Encoders specialised once per attribute set and per struct: the set's
- * declaration turned into straight-line JavaScript, one property read and
- * one store per field, made with `new Function` the first time the set
- * encodes a value. The interpreted encoders stay, and they alone raise
- * errors: a specialised encoder gives up (returns -1) on anything it is not
- * sure of, and the interpreted one then runs from the start.
+ * Codecs specialised once per attribute set and per struct: the
+ * declaration turned into straight-line JavaScript, made with `new
+ * Function` the first time it is needed. Encoders of sets and structs, and
+ * the reader of structs (one object literal, every field in place at once).
+ * The interpreted codecs stay, and they alone raise errors: a specialised
+ * one gives up on anything it is not sure of, and the interpreted one then
+ * runs from the start.
  *
  * Where code cannot be made (a Content-Security-Policy without
  * `unsafe-eval`, some edge runtimes), everything runs interpreted, with the
  * same output.
  *
  * Internal: not exported from the package, except the switch
- * {@link setSpecialisedEncoders} (`@nlkit/core`).
+ * {@link setSpecialisedCodecs} (`@nlkit/core`).
  */
 
 let enabled = true;
 
 /**
- * Turns the specialised encoders on (the default) or off. Off, every encode
- * runs the interpreted encoders, which give the same bytes and the same
- * errors: for tests that compare the two, and for measuring them.
+ * Turns the specialised codecs on (the default) or off. Off, every encode
+ * and decode runs the interpreted codecs, which give the same bytes, values
+ * and errors: for tests that compare the two, and for measuring them.
  */
-export function setSpecialisedEncoders(on: boolean): void {
+export function setSpecialisedCodecs(on: boolean): void {
   enabled = on;
 }
 
-/** Whether specialised encoders are in use (see {@link setSpecialisedEncoders}). */
-export function specialisedEncoders(): boolean {
+/** Whether specialised codecs are in use (see {@link setSpecialisedCodecs}). */
+export function specialisedCodecs(): boolean {
   return enabled;
 }
 

@@ -161,25 +161,31 @@ export type AnyInput<F extends Family<any>> =
 
 const rootScope = (header: unknown): Scope | undefined => (header && typeof header === 'object' ? { values: header as Record<string, unknown>, parent: undefined } : undefined);
 
-function decodeBody(fam: Family<any>, view: DataView, offset: number, type: number, flags: number, len: number): { name: string; header: any; attrs: any; payload?: Uint8Array } {
+/** A decoded message as {@link decodeMessageAt} gives it: one object literal, one shape for every message. */
+function decoded(name: string, type: number, flags: number, view: DataView, offset: number, header: any, attrs: any, payload?: Uint8Array): any {
+  const m = { name, type, flags, seq: view.getUint32(offset + 8, HOST_LE), pid: view.getUint32(offset + 12, HOST_LE), header, attrs };
+  if (payload !== undefined) (m as { payload?: Uint8Array }).payload = payload;
+  return m;
+}
+
+function decodeBody(fam: Family<any>, view: DataView, offset: number, type: number, flags: number, len: number): any {
   const body = offset + NLMSG_HDRLEN;
   const blen = len - NLMSG_HDRLEN;
   if (type === NLMSG.ERROR) {
     const r = readErrorPayload(view, body, blen, flags);
-    return { name: 'NLMSG_ERROR', header: r.header, attrs: r.attrs };
+    return decoded('NLMSG_ERROR', type, flags, view, offset, r.header, r.attrs);
   }
   if (type === NLMSG.DONE) {
-    if (blen === 0) return { name: 'NLMSG_DONE', header: {}, attrs: {} };
+    if (blen === 0) return decoded('NLMSG_DONE', type, flags, view, offset, {}, {});
     if (blen < 4) throw new NlDecodeError(`NLMSG_DONE payload of ${blen} bytes is not an error code`, body);
     const attrs = flags & NLM_F.ACK_TLVS && blen > 4 ? extackAttrs.decode(view, body + 4, blen - 4) : {};
-    const done = { name: 'NLMSG_DONE', header: { error: view.getInt32(body, HOST_LE) }, attrs };
-    if (!(flags & NLM_F.ACK_TLVS) && blen > 4) return { ...done, payload: copyBytes(view, body + 4, blen - 4) };
-    return done;
+    const payload = !(flags & NLM_F.ACK_TLVS) && blen > 4 ? copyBytes(view, body + 4, blen - 4) : undefined;
+    return decoded('NLMSG_DONE', type, flags, view, offset, { error: view.getInt32(body, HOST_LE) }, attrs, payload);
   }
   const entry = fam.byType(type);
   if (!entry) {
     const name = type === NLMSG.NOOP ? 'NLMSG_NOOP' : type === NLMSG.OVERRUN ? 'NLMSG_OVERRUN' : 'UNKNOWN';
-    return { name, header: {}, attrs: {}, payload: copyBytes(view, body, blen) };
+    return decoded(name, type, flags, view, offset, {}, {}, copyBytes(view, body, blen));
   }
   const { def } = entry;
   let header: any = {};
@@ -190,7 +196,7 @@ function decodeBody(fam: Family<any>, view: DataView, offset: number, type: numb
     attrStart = body + Math.min(align4(def.header.fixed), blen);
   }
   const attrs = def.attrs ? def.attrs.decode(view, attrStart, body + blen - attrStart, rootScope(header)) : {};
-  return { name: entry.name, header, attrs };
+  return decoded(entry.name, type, flags, view, offset, header, attrs);
 }
 
 /**
@@ -198,20 +204,16 @@ function decodeBody(fam: Family<any>, view: DataView, offset: number, type: numb
  * Throws {@link NlDecodeError} (only) on malformed input.
  */
 export function decodeMessageAt<F extends Family<any>>(fam: F, view: DataView, offset: number): AnyMessage<F> {
-  return guard(() => {
+  let type = -1;
+  try {
     const len = view.getUint32(offset, HOST_LE);
-    const type = view.getUint16(offset + 4, HOST_LE);
-    const flags = view.getUint16(offset + 6, HOST_LE);
-    try {
-      const b = decodeBody(fam, view, offset, type, flags, len);
-      const m: any = { name: b.name, type, flags, seq: view.getUint32(offset + 8, HOST_LE), pid: view.getUint32(offset + 12, HOST_LE), header: b.header, attrs: b.attrs };
-      if (b.payload) m.payload = b.payload;
-      return m;
-    } catch (e) {
-      if (e instanceof NlDecodeError) throw e.within(messageName(fam, type));
-      throw e;
-    }
-  }, offset);
+    type = view.getUint16(offset + 4, HOST_LE);
+    return decodeBody(fam, view, offset, type, view.getUint16(offset + 6, HOST_LE), len);
+  } catch (e) {
+    // Nothing but NlDecodeError escapes decode: a stray exception of a decoder is wrapped.
+    if (e instanceof NlDecodeError) throw type < 0 ? e : e.within(messageName(fam, type));
+    throw new NlDecodeError(`malformed input: ${e instanceof Error ? e.message : String(e)}`, offset);
+  }
 }
 
 function controlName(type: number): string {
@@ -229,16 +231,6 @@ export function messageName(fam: Family<any>, type: number): string {
 
 /** Any family; use as a generic constraint (`F extends AnyFamily`). */
 export type AnyFamily = Family<any>;
-
-/** Wraps any stray exception from a decoder as {@link NlDecodeError}: nothing else escapes decode. */
-function guard<T>(fn: () => T, offset: number): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof NlDecodeError) throw e;
-    throw new NlDecodeError(`malformed input: ${e instanceof Error ? e.message : String(e)}`, offset);
-  }
-}
 
 /** Decodes every message of a datagram (or of a concatenation of datagrams) eagerly. */
 export function decodeMessages<F extends Family<any>>(fam: F, bytes: Uint8Array): AnyMessage<F>[] {

@@ -2,7 +2,7 @@ import { HOST_LE, copyBytes, toHex } from './bytes.js';
 import { describe, encodeFail, type Codec, type Decoded, type Input, type Json, type Scope } from './codec.js';
 import { NlDecodeError, NlEncodeError } from './errors.js';
 import { intLayout } from './ints.js';
-import { makeCode, specialisedEncoders } from './compile.js';
+import { makeCode, specialisedCodecs } from './compile.js';
 
 /** `camelCase` → `snake_case`, the C spelling of a friendly name. */
 export function snake(key: string): string {
@@ -126,7 +126,7 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
     info: { name, fields },
     size(value: any, scope) {
       if (typeof value !== 'object' || value === null) encodeFail(`struct ${name} expects an object, got ${describe(value)}`);
-      if (specialisedEncoders() && value[STRUCT_EXTENT] === undefined) {
+      if (specialisedCodecs() && value[STRUCT_EXTENT] === undefined) {
         const c = compiled === undefined ? (compiled = compileStruct(valueFields, size)) : compiled;
         if (c !== null && c.check(value, scope)) return size;
       }
@@ -179,6 +179,13 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
       return size + (ext.tail?.length ?? 0);
     },
     read(view, offset, length, scope) {
+      if (length === size && specialisedCodecs()) {
+        const c = compiled === undefined ? (compiled = compileStruct(valueFields, size)) : compiled;
+        if (c !== null) {
+          const v = c.read(view, offset, scope);
+          if (v !== undefined) return v as StructValue<F>;
+        }
+      }
       const out: any = {};
       for (const f of valueFields) {
         if (f.offset + f.size > length) continue;
@@ -219,7 +226,7 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
 
   /** Zeroes the struct (padding and fields left out), then writes the fields present. */
   function writeFields(value: any, view: DataView, offset: number, scope: Scope | undefined): void {
-    if (compiled && specialisedEncoders()) {
+    if (compiled && specialisedCodecs()) {
       compiled.write(value, view, offset, scope);
       return;
     }
@@ -264,10 +271,16 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
   return codec;
 }
 
-/** A struct's encoder specialised by compile.ts: `check` is true when `size` would accept the value, false when it must judge. */
+/**
+ * A struct's codec specialised by compile.ts: `check` is true when `size`
+ * would accept the value, false when it must judge; `read` reads a payload
+ * of the struct's exact size, or gives undefined where the interpreted read
+ * must (a field's codec threw).
+ */
 interface CompiledStruct {
   check(value: object, scope: Scope | undefined): boolean;
   write(value: object, view: DataView, offset: number, scope: Scope | undefined): void;
+  read(view: DataView, offset: number, scope: Scope | undefined): object | undefined;
 }
 
 /**
@@ -277,9 +290,12 @@ interface CompiledStruct {
  * `check` says false on an own key that is no field or a value an integer
  * field does not take (and on any throw of another field's codec), for
  * `size` to raise the error; `write` zeroes the struct and stores the
- * fields present, skipping what is no field, as `writeFields` does.
+ * fields present, skipping what is no field, as `writeFields` does. `read`
+ * makes the value as one object literal with every field in declaration
+ * order (the interpreted read adds them one by one, in that order).
  */
 function compileStruct(fields: readonly StructField[], size: number): CompiledStruct | null {
+  if (fields.some((f) => f.key === '__proto__')) return null;
   const enc = fields.map(fieldEncoder);
   const check: string[] = [];
   const write: string[] = [];
@@ -295,6 +311,13 @@ function compileStruct(fields: readonly StructField[], size: number): CompiledSt
       check.push(`case ${key}: v = value[k]; if (v !== undefined) f${i}.size(v, scope); break;`);
       write.push(`case ${key}: v = value[k]; if (v !== undefined) f${i}.write(v, view, offset + ${f.offset}, scope); break;`);
     }
+  });
+  // The reader: one object literal, its keys in declaration order as the interpreted read adds them.
+  const read = enc.map((f, j) => {
+    const key = JSON.stringify(fields[j]!.key);
+    if (f.width === 0) return `${key}: f${j}.read(view, offset + ${f.offset}, ${fields[j]!.size}, scope),`;
+    const get = `get${f.signed ? 'Int' : 'Uint'}${f.width * 8}`;
+    return `${key}: view.${get}(offset + ${f.offset}${f.width === 1 ? '' : `, ${f.little}`}),`;
   });
   const zero: string[] = [];
   let i = 0;
@@ -316,6 +339,13 @@ function compileStruct(fields: readonly StructField[], size: number): CompiledSt
     '}',
     '} catch { return false; }',
     'return true;',
+    '},',
+    'read(view, offset, scope) {',
+    'try {',
+    'return {',
+    ...read,
+    '};',
+    '} catch { return undefined; }',
     '},',
     'write(value, view, offset, scope) {',
     ...zero,

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import type { Family, MessageDef } from '@nlkit/core';
-import { encoderAgreementProperty } from '@nlkit/core/arbitrary';
+import { specialisedCodecsProperty } from '@nlkit/core/arbitrary';
 import { rtnl } from '@nlkit/rtnl';
 import { tc } from '@nlkit/tc';
 
@@ -15,7 +15,7 @@ for (const [label, fam] of [['rtnl', rtnl], ['tc', tc]] as const) {
   const names = Object.entries(fam.messages as Record<string, MessageDef>).filter(([, d]) => d.attrs || d.header).map(([n]) => n);
   describe(`specialised encoders, ${label}`, () => {
     it.each(names)("%s: the interpreted encoders' bytes, and their errors for a wrong value", (name) => {
-      fc.assert(encoderAgreementProperty(fam as Family<any>, name as never, { maxDepth: 3 }), { numRuns: 40 });
+      fc.assert(specialisedCodecsProperty(fam as Family<any>, name as never, { maxDepth: 3 }), { numRuns: 40 });
     });
   });
 }
