@@ -163,6 +163,18 @@ export const objectScenarios: Scenario[] = [
   },
   {
     ...base,
+    name: 'rtnl/objects/nsid-set-dump',
+    description: 'RTM_NEWNSID: id 5 for a peer namespace (the recorder\'s own, named by NETNSA_PID) with an ack; RTM_GETNSID dump listing it; RTM_GETNSID of that peer',
+    exchange: ['RTM_NEWNSID nsid 5, pid of the recording process', 'RTM_GETNSID dump', 'RTM_GETNSID, pid of the recording process'],
+    async run(ch) {
+      // The peer is the namespace the recorder runs in; only the throwaway namespace's table of ids changes.
+      await ch.request({ name: 'RTM_NEWNSID', header: { family: 0 }, attrs: { nsid: 5, pid: process.pid } });
+      await drain(ch.dump({ name: 'RTM_GETNSID', header: { family: 0 } }));
+      await ch.request({ name: 'RTM_GETNSID', header: { family: 0 }, attrs: { pid: process.pid } });
+    },
+  },
+  {
+    ...base,
     name: 'rtnl/objects/route-add-replace-del',
     description: 'Route changes with acks: add with NLM_F_EXCL, a second add refused with EEXIST, replace, delete',
     exchange: ['RTM_NEWROUTE add', 'RTM_NEWROUTE add again (EEXIST)', 'RTM_NEWROUTE replace', 'RTM_DELROUTE'],
