@@ -216,63 +216,16 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
     nameOf: (nla) => numbers[nla]?.name ?? `${prefix}UNKNOWN_${nla}`,
 
     decode(view, offset, length, scope) {
-      const out = new Values();
-      const end = offset + length;
-      // The attributes counted first, so that their types fit an array of
-      // their number (a list grown as they come holds room for 16 or more,
-      // kept as long as the value is).
-      let count = 0;
-      for (let p = offset; end - p >= NLA_HDRLEN; count++) {
-        const alen = view.getUint16(p, HOST_LE);
-        if (alen < NLA_HDRLEN) {
-          count++;
-          break;
-        }
-        p += align4(alen);
-      }
-      const types: number[] = new Array(count);
-      const order: AttrOrder = { types };
-      Object.defineProperty(out, ATTR_ORDER, { value: order, enumerable: false, writable: true, configurable: true });
-      let pos = offset;
-      let idx = 0;
-      // Attributes whose codec needs the scope (a sub-message keyed by a
-      // sibling) are read in a second walk, once the others are in `out`.
-      let deferred = false;
-      const inner: Scope | undefined = anyDeferred() ? { values: out, parent: scope } : scope;
-      while (end - pos >= NLA_HDRLEN) {
-        const alen = view.getUint16(pos, HOST_LE);
-        const rtype = view.getUint16(pos + 2, HOST_LE);
-        if (alen < NLA_HDRLEN) throw new NlDecodeError(`attribute length ${alen} is shorter than its 4-byte header`, pos).within(set.nameOf(rtype & NLA_TYPE_MASK));
-        if (alen > end - pos) {
-          throw new NlDecodeError(`attribute length ${alen} runs past the end of its container (${end - pos} bytes left)`, pos).within(set.nameOf(rtype & NLA_TYPE_MASK));
-        }
-        types[idx] = rtype;
-        const info = numbers[rtype & NLA_TYPE_MASK];
-        if (info === undefined) {
-          keepRaw(order, idx, copyBytes(view, pos + NLA_HDRLEN, alen - NLA_HDRLEN), undefined);
-        } else {
-          const codec = info.codec;
-          // A repeat of a non-repeating attribute is kept verbatim; one whose
-          // codec needs the scope is never in `out` yet, so every one of them is read.
-          if (codec.needsScope) deferred = true;
-          else if (!info.multi && out[info.key] !== undefined) keepRaw(order, idx, copyBytes(view, pos + NLA_HDRLEN, alen - NLA_HDRLEN), undefined);
-          else readOne(info, codec, rtype, view, pos, alen, inner, out, order, idx);
-        }
-        idx++;
-        pos += align4(alen);
-      }
-      if (pos < end) order.tail = copyBytes(view, pos, end - pos);
-      if (deferred) {
-        pos = offset;
-        for (let i = 0; i < idx; i++) {
-          const alen = view.getUint16(pos, HOST_LE);
-          const rtype = types[i]!;
-          const info = numbers[rtype & NLA_TYPE_MASK];
-          if (info !== undefined && info.codec.needsScope) readOne(info, info.codec, rtype, view, pos, alen, inner, out, order, i);
-          pos += align4(alen);
+      if (specialisedCodecs()) {
+        const d = compiledDecoder === undefined ? (compiledDecoder = compileSetDecoder(infos.map((i) => ({ info: i, codec: i.codec })), keepRaw, copyBytes)) : compiledDecoder;
+        if (d !== null) {
+          const { out, order, types } = fresh(view, offset, offset + length);
+          const inner: Scope | undefined = anyDeferred() ? { values: out, parent: scope } : scope;
+          // Anything but a clean read (a malformed attribute, a codec that throws) is the interpreted decoder's to report.
+          if (d(view, offset, offset + length, out, order, types, inner)) return out as AttrValues<D>;
         }
       }
-      return out as AttrValues<D>;
+      return decodeInterpreted(view, offset, length, scope);
     },
 
     size: (value, scope) => sizeSet(value as Record<string, unknown>, scope),
@@ -286,6 +239,77 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
       });
     },
   };
+
+  /** The set's specialised decoder (see compile.ts): undefined until first needed, null where none can be made. */
+  let compiledDecoder: CompiledDecoder | null | undefined;
+
+  /**
+   * A decoded value's object, with its wire-order record: the attributes
+   * counted first, so that their types fit an array of their number (a list
+   * grown as they come holds room for 16 or more, kept as long as the value is).
+   */
+  function fresh(view: DataView, offset: number, end: number): { out: Record<string, unknown>; order: AttrOrder; types: number[] } {
+    let count = 0;
+    for (let p = offset; end - p >= NLA_HDRLEN; count++) {
+      const alen = view.getUint16(p, HOST_LE);
+      if (alen < NLA_HDRLEN) {
+        count++;
+        break;
+      }
+      p += align4(alen);
+    }
+    const out = new Values();
+    const types: number[] = new Array(count);
+    const order: AttrOrder = { types };
+    Object.defineProperty(out, ATTR_ORDER, { value: order, enumerable: false, writable: true, configurable: true });
+    return { out, order, types };
+  }
+
+  /** The declaration walked for each attribute; raises every decode error with its path. */
+  function decodeInterpreted(view: DataView, offset: number, length: number, scope: Scope | undefined): AttrValues<D> {
+    const end = offset + length;
+    const { out, order, types } = fresh(view, offset, end);
+    let pos = offset;
+    let idx = 0;
+    // Attributes whose codec needs the scope (a sub-message keyed by a
+    // sibling) are read in a second walk, once the others are in `out`.
+    let deferred = false;
+    const inner: Scope | undefined = anyDeferred() ? { values: out, parent: scope } : scope;
+    while (end - pos >= NLA_HDRLEN) {
+      const alen = view.getUint16(pos, HOST_LE);
+      const rtype = view.getUint16(pos + 2, HOST_LE);
+      if (alen < NLA_HDRLEN) throw new NlDecodeError(`attribute length ${alen} is shorter than its 4-byte header`, pos).within(set.nameOf(rtype & NLA_TYPE_MASK));
+      if (alen > end - pos) {
+        throw new NlDecodeError(`attribute length ${alen} runs past the end of its container (${end - pos} bytes left)`, pos).within(set.nameOf(rtype & NLA_TYPE_MASK));
+      }
+      types[idx] = rtype;
+      const info = numbers[rtype & NLA_TYPE_MASK];
+      if (info === undefined) {
+        keepRaw(order, idx, copyBytes(view, pos + NLA_HDRLEN, alen - NLA_HDRLEN), undefined);
+      } else {
+        const codec = info.codec;
+        // A repeat of a non-repeating attribute is kept verbatim; one whose
+        // codec needs the scope is never in `out` yet, so every one of them is read.
+        if (codec.needsScope) deferred = true;
+        else if (!info.multi && out[info.key] !== undefined) keepRaw(order, idx, copyBytes(view, pos + NLA_HDRLEN, alen - NLA_HDRLEN), undefined);
+        else readOne(info, codec, rtype, view, pos, alen, inner, out, order, idx);
+      }
+      idx++;
+      pos += align4(alen);
+    }
+    if (pos < end) order.tail = copyBytes(view, pos, end - pos);
+    if (deferred) {
+      pos = offset;
+      for (let i = 0; i < idx; i++) {
+        const alen = view.getUint16(pos, HOST_LE);
+        const rtype = types[i]!;
+        const info = numbers[rtype & NLA_TYPE_MASK];
+        if (info !== undefined && info.codec.needsScope) readOne(info, info.codec, rtype, view, pos, alen, inner, out, order, i);
+        pos += align4(alen);
+      }
+    }
+    return out as AttrValues<D>;
+  }
 
   function readOne(info: AttrInfo, codec: Codec<any, any>, rtype: number, view: DataView, pos: number, alen: number, scope: Scope | undefined, out: Record<string, unknown>, order: AttrOrder, idx: number): void {
     const c = rtype & NLA_F_NET_BYTEORDER && codec.swapped ? codec.swapped : codec;
@@ -700,6 +724,95 @@ function compileSetEncoder(encs: readonly AttrEncoder[], deferred: boolean): Com
     '};',
   ].join('\n');
   return makeCode<CompiledSet>(['E'], body, [encs]);
+}
+
+/**
+ * An attribute set's decoder specialised by compile.ts: fills `out`,
+ * `order` and `types` (made by the set for this value) from the attributes
+ * in `offset`..`end`; false where the interpreted decoder must run instead
+ * (a malformed attribute, a codec that threw), which then raises the error.
+ */
+type CompiledDecoder = (view: DataView, offset: number, end: number, out: Record<string, unknown>, order: AttrOrder, types: number[], inner: Scope | undefined) => boolean;
+
+/**
+ * Generates a set's {@link CompiledDecoder}: the interpreted decoder's two
+ * walks (attributes whose codec needs the scope are read in the second),
+ * with a `switch` on the attribute number in place of the lookup in the
+ * set's table, the value stored under its key by name, and integers of this
+ * package's codecs read inline when the payload has their width.
+ */
+function compileSetDecoder(
+  attrs: readonly { info: AttrInfo; codec: Codec<any, any> }[],
+  keep: (order: AttrOrder, idx: number, bytes: Uint8Array, value: unknown) => void,
+  copy: (view: DataView, offset: number, length: number) => Uint8Array,
+): CompiledDecoder | null {
+  if (attrs.some((a) => a.info.key === '__proto__')) return null;
+  const H = NLA_HDRLEN;
+  const raw = (idx: string): string => `keep(order, ${idx}, copy(view, pos + ${H}, alen - ${H}), undefined);`;
+  /** Reads attribute `i` at `pos` (its index in `types` is `idx`) and stores it, as `readOne` does. */
+  const read = (i: number, idx: string): string => {
+    const { info, codec } = attrs[i]!;
+    const key = `out${access(info.key)}`;
+    const pick = codec.swapped ? `c = (rtype & ${NLA_F_NET_BYTEORDER}) !== 0 ? s${i} : c${i};` : `c = c${i};`;
+    const lossy = codec.lossy || codec.swapped?.lossy ? `if (c.lossy && !c.exact(view, pos + ${H}, alen - ${H}, v)) keep(order, ${idx}, copy(view, pos + ${H}, alen - ${H}), v);` : '';
+    const store = info.multi ? `(${key} ?? (${key} = [])).push(v);` : `${key} = v;`;
+    return `${pick} v = c.read(view, pos + ${H}, alen - ${H}, inner); ${lossy} ${store}`;
+  };
+  const first: string[] = [];
+  const second: string[] = [];
+  attrs.forEach(({ info, codec }, i) => {
+    if (codec.needsScope) {
+      first.push(`case ${info.nla}: deferred = true; break;`);
+      second.push(`case ${info.nla}: ${read(i, 'i')} break;`);
+      return;
+    }
+    if (info.multi) {
+      first.push(`case ${info.nla}: ${read(i, 'idx')} break;`);
+      return;
+    }
+    const key = `out${access(info.key)}`;
+    const layout = intLayout(codec);
+    const w = layout.width;
+    const fast = w !== 0 && !codec.lossy
+      ? `if (alen === ${H + w}${codec.swapped ? ` && (rtype & ${NLA_F_NET_BYTEORDER}) === 0` : ''}) ${key} = view.get${layout.signed ? 'Int' : 'Uint'}${w * 8}(pos + ${H}${w === 1 ? '' : `, ${layout.little}`}); else { ${read(i, 'idx')} }`
+      : read(i, 'idx');
+    first.push(`case ${info.nla}: if (${key} !== undefined) ${raw('idx')} else { ${fast} } break;`);
+  });
+  const body = [
+    "'use strict';",
+    ...attrs.map((a, i) => `const c${i} = A[${i}].codec;${a.codec.swapped ? ` const s${i} = c${i}.swapped;` : ''}`),
+    'return function decode(view, offset, end, out, order, types, inner) {',
+    'let pos = offset, idx = 0, deferred = false, alen, rtype, v, c;',
+    'try {',
+    `while (end - pos >= ${H}) {`,
+    `alen = view.getUint16(pos, ${HOST_LE});`,
+    `rtype = view.getUint16(pos + 2, ${HOST_LE});`,
+    `if (alen < ${H} || alen > end - pos) return false;`,
+    'types[idx] = rtype;',
+    `switch (rtype & ${NLA_TYPE_MASK}) {`,
+    ...first,
+    `default: ${raw('idx')}`,
+    '}',
+    'idx++;',
+    'pos += (alen + 3) & ~3;',
+    '}',
+    'if (pos < end) order.tail = copy(view, pos, end - pos);',
+    'if (deferred) {',
+    'pos = offset;',
+    'for (let i = 0; i < idx; i++) {',
+    `alen = view.getUint16(pos, ${HOST_LE});`,
+    'rtype = types[i];',
+    `switch (rtype & ${NLA_TYPE_MASK}) {`,
+    ...second,
+    '}',
+    'pos += (alen + 3) & ~3;',
+    '}',
+    '}',
+    '} catch { return false; }',
+    'return true;',
+    '};',
+  ].join('\n');
+  return makeCode<CompiledDecoder>(['A', 'keep', 'copy'], body, [attrs, keep, copy]);
 }
 
 /** Scratch lists of {@link AttrSet} encoders, one per depth of nested sets being encoded: the attributes present, and their values. */

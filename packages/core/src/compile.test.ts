@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { compareCodecs, specialisedCodecsProperty } from './arbitrary.js';
+import { compareCodecs, compareDecoders, specialisedCodecsProperty } from './arbitrary.js';
 import { attrs, nest, variant } from './attrs.js';
 import { toHex, viewOf } from './bytes.js';
 import type { Codec } from './codec.js';
@@ -107,6 +107,33 @@ describe('specialised encoders', () => {
       expect(read(bytes, true)).toBe(read(bytes, false));
     }), { numRuns: 500 });
     expect(read(new Uint8Array([0, 1, 0, 2, 0xff, 0, 0, 0, 0, 1, 2, 3, 4]), true)).toMatch(/NlDecodeError: .*p_c_field/);
+  });
+
+  it('decode any attribute stream as the interpreted decoder does: unknown, repeated, flagged, short, long, malformed (property)', () => {
+    const numbers = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 20, 31];
+    const attr = fc.record({
+      nla: fc.constantFrom(...numbers),
+      flags: fc.constantFrom(0, 0x4000, 0x8000),
+      payload: fc.oneof(fc.uint8Array({ maxLength: 12 }), fc.constantFrom(new Uint8Array([0x0c, 0, 1, 0, 7, 0, 0, 0, 0x05, 0, 2, 0, 9, 0, 0, 0]))),
+      lie: fc.constantFrom(0, 0, 0, 0, 1, -1, 40),
+    });
+    fc.assert(fc.property(fc.array(attr, { maxLength: 8 }), fc.nat({ max: 3 }), (list, junk) => {
+      const parts: number[] = [];
+      for (const a of list) {
+        const len = 4 + a.payload.length;
+        const told = a.lie === 0 ? len : Math.max(0, len + a.lie);
+        parts.push(told & 0xff, told >> 8, a.nla & 0xff, (a.nla | a.flags) >> 8, ...a.payload);
+        while (parts.length % 4) parts.push(0);
+      }
+      for (let i = 0; i < junk; i++) parts.push(0xee);
+      const head = encodeMessage(fam, { name: 'T_NEW', seq: 1, header: { family: 2, index: 7 } });
+      const bytes = new Uint8Array(head.length + parts.length);
+      bytes.set(head);
+      bytes.set(parts, head.length);
+      new DataView(bytes.buffer).setUint32(0, bytes.length, true);
+      const r = compareDecoders(fam, bytes);
+      expect(r.specialised).toBe(r.interpreted);
+    }), { numRuns: 2000 });
   });
 
   it('decode to plain objects', () => {

@@ -1,8 +1,9 @@
 /**
  * Codecs specialised once per attribute set and per struct: the
  * declaration turned into straight-line JavaScript, made with `new
- * Function` the first time it is needed. Encoders of sets and structs, and
- * the reader of structs (one object literal, every field in place at once).
+ * Function` the first time it is needed: encoders of sets and structs, the
+ * decoder of sets (a `switch` on the attribute number, values stored by
+ * name) and the reader of structs (one object literal).
  * The interpreted codecs stay, and they alone raise errors: a specialised
  * one gives up on anything it is not sure of, and the interpreted one then
  * runs from the start.
