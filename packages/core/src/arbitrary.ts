@@ -13,7 +13,7 @@ import type { AttrInfo, AttrSet } from './attrs.js';
 import type { Codec } from './codec.js';
 import { decodeMessages, encodeMessage, encodeMessages, stringifyRaw, toRaw, type AnyInput, type Family, type MessageDef } from './family.js';
 import { formatIPv6 } from './scalars.js';
-import { setSpecialisedCodecs, specialisedCodecs } from './compile.js';
+import { setSpecialisedCodecs, specialisedAfter, specialisedCodecs } from './compile.js';
 import type { StructCodec } from './struct.js';
 
 /** Options for generated values. */
@@ -208,25 +208,35 @@ export interface CodecOutcomes {
 }
 
 /**
- * Encodes `m`, and decodes the bytes, with the specialised codecs and again
- * with the interpreted ones alone (see `setSpecialisedCodecs`), giving each
- * outcome as text: the bytes in hex or the error's class and message, then
- * the decoded message with its keys in the order decode gave them. The two
- * must be equal.
+ * Encodes `m`, and decodes the bytes, with the specialised codecs (made at
+ * once for every set met) and again with the interpreted ones alone (see
+ * `setSpecialisedCodecs`), giving each outcome as text: the bytes in hex or
+ * the error's class and message, then the decode as {@link describeDecode}
+ * gives it. The two must be equal.
  */
 export function compareCodecs<F extends Family<any>>(fam: F, m: AnyInput<F>): CodecOutcomes {
-  const was = specialisedCodecs();
-  const run = (on: boolean): string => {
-    setSpecialisedCodecs(on);
+  return bothWays(() => {
     try {
-      return `${toHex(encodeMessage(fam, m))}\n${describeDecode(fam, encodeMessage(fam, m))}`;
+      const bytes = encodeMessage(fam, m);
+      return `${toHex(bytes)}\n${describeDecode(fam, bytes)}`;
     } catch (e) {
       return `${(e as Error).constructor.name}: ${(e as Error).message}`;
-    } finally {
-      setSpecialisedCodecs(was);
     }
-  };
-  return { specialised: run(true), interpreted: run(false) };
+  });
+}
+
+/** `run` with the specialised codecs (made at the first value) and with the interpreted ones alone; the switch as it was afterwards. */
+function bothWays(run: () => string): CodecOutcomes {
+  const was = specialisedCodecs();
+  const after = specialisedAfter();
+  try {
+    setSpecialisedCodecs(true, { after: 0 });
+    const specialised = run();
+    setSpecialisedCodecs(false);
+    return { specialised, interpreted: run() };
+  } finally {
+    setSpecialisedCodecs(was, { after });
+  }
 }
 
 /**
@@ -247,21 +257,12 @@ export function describeDecode<F extends Family<any>>(fam: F, bytes: Uint8Array)
 }
 
 /**
- * Decodes `bytes` with the specialised codecs and again with the
- * interpreted ones alone, each as {@link describeDecode} gives it. The two
- * must be equal.
+ * Decodes `bytes` with the specialised codecs (made at once) and again with
+ * the interpreted ones alone, each as {@link describeDecode} gives it. The
+ * two must be equal.
  */
 export function compareDecoders<F extends Family<any>>(fam: F, bytes: Uint8Array): CodecOutcomes {
-  const was = specialisedCodecs();
-  const run = (on: boolean): string => {
-    setSpecialisedCodecs(on);
-    try {
-      return describeDecode(fam, bytes);
-    } finally {
-      setSpecialisedCodecs(was);
-    }
-  };
-  return { specialised: run(true), interpreted: run(false) };
+  return bothWays(() => describeDecode(fam, bytes));
 }
 
 const WRONG_VALUES: readonly unknown[] = ['wrong', -1, 2 ** 40, 1.5, { nope: 1 }, [1, 2], true, 70000];

@@ -2,7 +2,7 @@ import { HOST_LE, align4, copyBytes, toHex } from './bytes.js';
 import { describe, encodeFail, lookupScope, type Codec, type Decoded, type Input, type Json, type Scope } from './codec.js';
 import { NlDecodeError, NlEncodeError } from './errors.js';
 import { raw as rawCodec } from './scalars.js';
-import { access, isPlainObject, makeCode, specialisedCodecs } from './compile.js';
+import { access, isPlainObject, makeCode, specialisedAfter, specialisedCodecs } from './compile.js';
 import { intLayout } from './ints.js';
 
 /** `NLA_F_NESTED`: the payload is attributes. */
@@ -217,7 +217,7 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
 
     decode(view, offset, length, scope) {
       if (specialisedCodecs()) {
-        const d = compiledDecoder === undefined ? (compiledDecoder = compileSetDecoder(infos.map((i) => ({ info: i, codec: i.codec })), keepRaw, copyBytes)) : compiledDecoder;
+        const d = compiledDecoder !== undefined ? compiledDecoder : ++decodes > specialisedAfter() ? (compiledDecoder = compileSetDecoder(infos.map((i) => ({ info: i, codec: i.codec })), keepRaw, copyBytes)) : null;
         if (d !== null) {
           const { out, order, types } = fresh(view, offset, offset + length);
           const inner: Scope | undefined = anyDeferred() ? { values: out, parent: scope } : scope;
@@ -240,8 +240,10 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
     },
   };
 
-  /** The set's specialised decoder (see compile.ts): undefined until first needed, null where none can be made. */
+  /** The set's specialised decoder (see compile.ts): undefined until made, null where none can be. */
   let compiledDecoder: CompiledDecoder | null | undefined;
+  /** Values decoded before the decoder is made. */
+  let decodes = 0;
 
   /**
    * A decoded value's object, with its wire-order record: the attributes
@@ -410,7 +412,7 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
   function sizeSet(value: Record<string, unknown>, scope: Scope | undefined): number {
     if (typeof value !== 'object' || value === null || Array.isArray(value) || (value as any)[ATTR_ORDER]) return encodeSet(value, scope, null, 0);
     if (specialisedCodecs() && isPlainObject(value)) {
-      const c = compiled === undefined ? (compiled = compileSet()) : compiled;
+      const c = compiled !== undefined ? compiled : ++encodes > specialisedAfter() ? (compiled = compileSet()) : null;
       if (c !== null) {
         const n = c.size(value, scope);
         if (n >= 0) return n;
@@ -545,8 +547,10 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
     return a;
   }
 
-  /** The set's specialised encoder (see compile.ts): undefined until first needed, null where none can be made. */
+  /** The set's specialised encoder (see compile.ts): undefined until made, null where none can be. */
   let compiled: CompiledSet | null | undefined;
+  /** Values sized before the encoder is made. */
+  let encodes = 0;
 
   function compileSet(): CompiledSet | null {
     return compileSetEncoder(infos.map(encoderOf), anyDeferred());

@@ -32,7 +32,7 @@ const fam = family('test', 0, { T_NEW: { type: 16, header: hdr, attrs: outer } }
 
 afterEach(() => {
   vi.unstubAllGlobals();
-  setSpecialisedCodecs(true);
+  setSpecialisedCodecs(true, { after: 32 });
 });
 
 describe('specialised encoders', () => {
@@ -96,7 +96,7 @@ describe('specialised encoders', () => {
     };
     const st = struct('pickymsg', 'p_', { a: u8, b: s16be, c: { codec: picky, c: 'p_c_field' }, d: u32, e: ipv4 });
     const read = (bytes: Uint8Array, on: boolean): string => {
-      setSpecialisedCodecs(on);
+      setSpecialisedCodecs(on, { after: 0 });
       try {
         return JSON.stringify(st.read(viewOf(bytes), 1, bytes.length - 1, undefined));
       } catch (e) {
@@ -145,23 +145,32 @@ describe('specialised encoders', () => {
     expect(m!.header).toStrictEqual({ family: 2, port: 0, index: -3, addr: '0.0.0.0', weight: 0 });
   });
 
-  it('are made once per attribute set and struct, on the first encode', () => {
+  it('are made once per attribute set and struct, once it has coded `after` values', () => {
     const real = Function;
     let made = 0;
     vi.stubGlobal('Function', function (...args: string[]) {
       made++;
       return real(...args);
     });
+    setSpecialisedCodecs(true, { after: 3 });
     const s = attrs('TN_', { a: { nla: 1, codec: u32 }, b: { nla: 2, codec: cstring() } });
     const h = struct('tnmsg', 'tn_', { x: u32 });
     const f = family('fresh', 0, { N: { type: 16, header: h, attrs: s } });
-    const first = encodeMessage(f, { name: 'N', header: { x: 1 }, attrs: { a: 5, b: 'z' } });
-    expect(made).toBe(2); // the set and the struct
-    for (let i = 0; i < 10; i++) encodeMessage(f, { name: 'N', header: { x: i }, attrs: { a: i, b: 'z' } });
-    expect(made).toBe(2);
+    const msg = (i: number) => ({ name: 'N' as const, header: { x: i }, attrs: { a: i, b: 'z' } });
+    const bytes: string[] = [];
+    for (let i = 0; i < 3; i++) bytes.push(toHex(encodeMessage(f, msg(i))));
+    expect(made).toBe(0); // three values coded the interpreted way
+    bytes.push(toHex(encodeMessage(f, msg(3))));
+    expect(made).toBe(2); // the set's encoder and the struct's codec
+    for (let i = 4; i < 20; i++) bytes.push(toHex(encodeMessage(f, msg(i))));
+    decodeMessages(f, encodeMessage(f, msg(1)));
+    expect(made).toBe(2); // the struct reads with the same code; the set's decoder waits for its own values
+    for (let i = 0; i < 3; i++) decodeMessages(f, encodeMessage(f, msg(i)));
+    expect(made).toBe(3);
     vi.unstubAllGlobals();
     setSpecialisedCodecs(false);
-    expect(toHex(encodeMessage(f, { name: 'N', header: { x: 1 }, attrs: { a: 5, b: 'z' } }))).toBe(toHex(first));
+    expect(bytes).toEqual(Array.from({ length: 20 }, (_, i) => toHex(encodeMessage(f, msg(i)))));
+    expect(() => setSpecialisedCodecs(true, { after: -1 })).toThrow(RangeError);
   });
 
   it('fall back to the interpreted codecs where code cannot be made (a CSP without unsafe-eval)', () => {
@@ -169,6 +178,7 @@ describe('specialised encoders', () => {
       throw new EvalError('Refused to evaluate a string as JavaScript');
     });
     vi.stubGlobal('Function', csp);
+    setSpecialisedCodecs(true, { after: 0 });
     const s = attrs('TC_', { a: { nla: 1, codec: u32 }, b: { nla: 2, codec: cstring() } });
     const h = struct('tcmsg', 'tc_', { x: u16, _p: pad(2) });
     const f = family('csp', 0, { C: { type: 16, header: h, attrs: s } });

@@ -15,4 +15,4 @@ export * from './nlmsg.js';
 export * from './family.js';
 export * from './introspect.js';
 export * from './list.js';
-export { setSpecialisedCodecs, specialisedCodecs } from './compile.js';
+export { setSpecialisedCodecs, specialisedCodecs, type SpecialisedCodecsOptions } from './compile.js';

@@ -2,7 +2,7 @@ import { HOST_LE, copyBytes, toHex } from './bytes.js';
 import { describe, encodeFail, type Codec, type Decoded, type Input, type Json, type Scope } from './codec.js';
 import { NlDecodeError, NlEncodeError } from './errors.js';
 import { intLayout } from './ints.js';
-import { makeCode, specialisedCodecs } from './compile.js';
+import { makeCode, specialisedAfter, specialisedCodecs } from './compile.js';
 
 /** `camelCase` → `snake_case`, the C spelling of a friendly name. */
 export function snake(key: string): string {
@@ -127,7 +127,7 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
     size(value: any, scope) {
       if (typeof value !== 'object' || value === null) encodeFail(`struct ${name} expects an object, got ${describe(value)}`);
       if (specialisedCodecs() && value[STRUCT_EXTENT] === undefined) {
-        const c = compiled === undefined ? (compiled = compileStruct(valueFields, size)) : compiled;
+        const c = compiled !== undefined ? compiled : ++uses > specialisedAfter() ? (compiled = compileStruct(valueFields, size)) : null;
         if (c !== null && c.check(value, scope)) return size;
       }
       // Only the keys present: unknown own keys are refused, known ones (own or inherited, as write reads them) validated.
@@ -180,7 +180,7 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
     },
     read(view, offset, length, scope) {
       if (length === size && specialisedCodecs()) {
-        const c = compiled === undefined ? (compiled = compileStruct(valueFields, size)) : compiled;
+        const c = compiled !== undefined ? compiled : ++uses > specialisedAfter() ? (compiled = compileStruct(valueFields, size)) : null;
         if (c !== null) {
           const v = c.read(view, offset, scope);
           if (v !== undefined) return v as StructValue<F>;
@@ -221,8 +221,10 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
     },
   };
 
-  /** The struct's specialised encoder (see compile.ts): undefined until first needed, null where none can be made. */
+  /** The struct's specialised codec (see compile.ts): undefined until made, null where none can be. */
   let compiled: CompiledStruct | null | undefined;
+  /** Values sized or read before the codec is made. */
+  let uses = 0;
 
   /** Zeroes the struct (padding and fields left out), then writes the fields present. */
   function writeFields(value: any, view: DataView, offset: number, scope: Scope | undefined): void {
