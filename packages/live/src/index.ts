@@ -15,6 +15,6 @@ export type { LiveTransportInit, OpenNetlinkOptions } from './live-transport.js'
 export { addNetns, deleteNetns, listNetns, netnsPath, runInNetns, withTempNetns, NETNS_RUN_DIR } from './netns.js';
 export type { NetnsTarget, TempNetnsOptions } from './netns.js';
 export { SocketError, errnoName, errnoDescription } from './errors.js';
-export type { Libc, ReadableWatch, RecvBuffer } from './libc.js';
+export type { Libc, ReadableWatch, RecvBatch, RecvBuffer, RecvSlot } from './libc.js';
 export { koffiLibc } from './koffi-libc.js';
 export { NetlinkSocketOption, SocketOption, SOL_NETLINK, SOL_SOCKET } from './constants.js';

@@ -1,6 +1,6 @@
 import koffi from 'koffi';
 import { endianness } from 'node:os';
-import type { Libc, ReadableWatch, RecvBuffer } from './libc.js';
+import type { Libc, ReadableWatch, RecvBatch, RecvBuffer } from './libc.js';
 
 /**
  * koffi's libuv poll binding (`koffi.node.poll`, a `uv_poll_t` on Node's own
@@ -26,6 +26,7 @@ interface Bound {
   getsockopt(fd: number, level: number, name: number, value: Uint8Array, len: [number]): number;
   sendto(fd: number, data: unknown, len: number, flags: number, addr: Uint8Array, addrLen: number): number;
   recvmsg(fd: number, msg: unknown, flags: number): number;
+  recvmmsg(fd: number, vec: unknown, vlen: number, flags: number, timeout: null): number;
   close(fd: number): number;
   open(path: string, flags: number, modeType: 'uint32_t', mode: number): number;
   setns(fd: number, nstype: number): number;
@@ -47,6 +48,7 @@ function bindGlibc(): Bound {
     getsockopt: lib.func('int getsockopt(int fd, int level, int name, void *value, _Inout_ uint32_t *len)'),
     sendto: lib.func('intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)'),
     recvmsg: lib.func('intptr_t recvmsg(int fd, void *msg, int flags)'),
+    recvmmsg: lib.func('int recvmmsg(int fd, void *msgvec, unsigned int vlen, int flags, void *timeout)'),
     close: lib.func('int close(int fd)'),
     open: lib.func('int open(const char *path, int flags, ...)'),
     setns: lib.func('int setns(int fd, int nstype)'),
@@ -85,40 +87,31 @@ const cmsgAlign = (n: number): number => (n + WORD - 1) & ~(WORD - 1);
 const CMSG_HDR = cmsgAlign(koffi.sizeof(Cmsghdr));
 
 /**
- * One native block holding a `msghdr`, its `iovec`, the control area and the
- * data area, so the pointers inside stay valid for the buffer's life. The
- * typed arrays are views of that memory (`koffi.view`), so a receive lands
- * in them without a copy.
+ * A `struct msghdr` in native memory with one `iovec` over a data area and a
+ * control area, wherever in their block the three are placed. The typed
+ * arrays are views of that memory (`koffi.view`), so a receive lands in them
+ * without a copy.
  */
-class KoffiRecvBuffer implements RecvBuffer {
+class NativeMsg {
   readonly data: Uint8Array;
   readonly control: Uint8Array;
-  #mem: unknown;
-  /** Offset of `iov_len` in the block. */
-  readonly #iovLen: number;
+  /** The block, from the `msghdr` on. */
   readonly #hdr: DataView;
+  /** Offset of `iov_len` from the `msghdr`. */
+  readonly #iovLen: number;
   readonly #ctl: DataView;
 
-  constructor(dataSize: number, controlSize: number) {
-    if (endianness() !== 'LE') throw new Error('the koffi Libc supports little-endian machines only');
-    const hdrSize = cmsgAlign(koffi.sizeof(Msghdr));
-    const iovSize = cmsgAlign(koffi.sizeof(Iovec));
-    const ctlSize = cmsgAlign(controlSize);
-    const total = hdrSize + iovSize + ctlSize + dataSize;
-    const mem: unknown = koffi.alloc('uint8_t', total);
-    const base = koffi.address(mem);
-    const buffer = koffi.view(mem, total);
-    this.#mem = mem;
-    this.#hdr = new DataView(buffer, 0, hdrSize + iovSize);
-    this.control = new Uint8Array(buffer, hdrSize + iovSize, ctlSize);
-    this.#ctl = new DataView(buffer, hdrSize + iovSize, ctlSize);
-    this.data = new Uint8Array(buffer, hdrSize + iovSize + ctlSize, dataSize);
+  constructor(block: ArrayBuffer, base: bigint, at: { hdr: number; iov: number; control: number; controlSize: number; data: number; dataSize: number }) {
+    this.#hdr = new DataView(block, at.hdr);
+    this.control = new Uint8Array(block, at.control, at.controlSize);
+    this.#ctl = new DataView(block, at.control, at.controlSize);
+    this.data = new Uint8Array(block, at.data, at.dataSize);
     // msg_name stays NULL (namelen 0): the group comes from NETLINK_PKTINFO.
-    this.#pointer(OFF.iov, base + BigInt(hdrSize));
+    this.#pointer(OFF.iov, base + BigInt(at.iov));
     this.#word(OFF.iovlen, 1);
-    this.#pointer(OFF.control, base + BigInt(hdrSize + iovSize));
-    this.#pointer(hdrSize + OFF.iovBase, base + BigInt(hdrSize + iovSize + ctlSize));
-    this.#iovLen = hdrSize + OFF.iovLen;
+    this.#pointer(OFF.control, base + BigInt(at.control));
+    this.#pointer(at.iov - at.hdr + OFF.iovBase, base + BigInt(at.data));
+    this.#iovLen = at.iov - at.hdr + OFF.iovLen;
   }
 
   get flags(): number {
@@ -129,12 +122,15 @@ class KoffiRecvBuffer implements RecvBuffer {
     return this.#hdr.getUint32(OFF.controllen, true);
   }
 
-  /** Sets the lengths the kernel reads (and overwrites), calls recvmsg, and reads errno at once. */
-  receive(recvmsg: Bound['recvmsg'], fd: number, dataLength: number, flags: number): number {
-    if (this.#mem === undefined) throw new Error('recvmsg: the buffer has been freed');
+  /** The `unsigned int` right after the `msghdr` (`msg_len` of a `struct mmsghdr`). */
+  get received(): number {
+    return this.#hdr.getUint32(MSGHDR_SIZE, true);
+  }
+
+  /** Sets the lengths the kernel reads (and overwrites) before a receive. */
+  prepare(dataLength: number): void {
     this.#word(this.#iovLen, Math.min(dataLength, this.data.length));
     this.#word(OFF.controllen, this.control.length);
-    return ret(recvmsg(fd, this.#mem, flags));
   }
 
   findControl(level: number, type: number): number {
@@ -149,12 +145,6 @@ class KoffiRecvBuffer implements RecvBuffer {
     return -1;
   }
 
-  free(): void {
-    if (this.#mem === undefined) return;
-    koffi.free(this.#mem);
-    this.#mem = undefined;
-  }
-
   /** Writes a `size_t` (little-endian; the high half is zero on 64-bit ABIs). */
   #word(offset: number, value: number): void {
     this.#hdr.setUint32(offset, value, true);
@@ -164,6 +154,102 @@ class KoffiRecvBuffer implements RecvBuffer {
   #pointer(offset: number, address: bigint): void {
     if (WORD === 8) this.#hdr.setBigUint64(offset, address, true);
     else this.#hdr.setUint32(offset, Number(address), true);
+  }
+}
+
+/** `sizeof(struct msghdr)`, and of `struct mmsghdr` (the `msghdr`, then `unsigned int msg_len`, padded). */
+const MSGHDR_SIZE = koffi.sizeof(Msghdr);
+const MMSGHDR_SIZE = cmsgAlign(MSGHDR_SIZE + 4);
+const IOVEC_SIZE = cmsgAlign(koffi.sizeof(Iovec));
+
+function requireLittleEndian(): void {
+  if (endianness() !== 'LE') throw new Error('the koffi Libc supports little-endian machines only');
+}
+
+/** One native block holding a `msghdr`, its `iovec`, the control area and the data area, so the pointers inside stay valid for the buffer's life. */
+class KoffiRecvBuffer implements RecvBuffer {
+  readonly data: Uint8Array;
+  readonly control: Uint8Array;
+  #mem: unknown;
+  readonly #msg: NativeMsg;
+
+  constructor(dataSize: number, controlSize: number) {
+    requireLittleEndian();
+    const hdrSize = cmsgAlign(MSGHDR_SIZE);
+    const ctlSize = cmsgAlign(controlSize);
+    const total = hdrSize + IOVEC_SIZE + ctlSize + dataSize;
+    const mem: unknown = koffi.alloc('uint8_t', total);
+    this.#mem = mem;
+    this.#msg = new NativeMsg(koffi.view(mem, total), BigInt(koffi.address(mem)), {
+      hdr: 0, iov: hdrSize, control: hdrSize + IOVEC_SIZE, controlSize: ctlSize, data: hdrSize + IOVEC_SIZE + ctlSize, dataSize,
+    });
+    this.data = this.#msg.data;
+    this.control = this.#msg.control;
+  }
+
+  get flags(): number {
+    return this.#msg.flags;
+  }
+
+  get controlLength(): number {
+    return this.#msg.controlLength;
+  }
+
+  /** Sets the lengths the kernel reads (and overwrites), calls recvmsg, and reads errno at once. */
+  receive(recvmsg: Bound['recvmsg'], fd: number, dataLength: number, flags: number): number {
+    if (this.#mem === undefined) throw new Error('recvmsg: the buffer has been freed');
+    this.#msg.prepare(dataLength);
+    return ret(recvmsg(fd, this.#mem, flags));
+  }
+
+  findControl(level: number, type: number): number {
+    return this.#msg.findControl(level, type);
+  }
+
+  free(): void {
+    if (this.#mem === undefined) return;
+    koffi.free(this.#mem);
+    this.#mem = undefined;
+  }
+}
+
+/**
+ * One native block for `recvmmsg`: the array of `struct mmsghdr`s, then
+ * each slot's `iovec`, control area and data area.
+ */
+class KoffiRecvBatch implements RecvBatch {
+  readonly slots: readonly NativeMsg[];
+  #mem: unknown;
+
+  constructor(slots: number, dataSize: number, controlSize: number) {
+    requireLittleEndian();
+    const ctlSize = cmsgAlign(controlSize);
+    const dataAligned = cmsgAlign(dataSize);
+    const iovAt = slots * MMSGHDR_SIZE;
+    const ctlAt = iovAt + slots * IOVEC_SIZE;
+    const dataAt = ctlAt + slots * ctlSize;
+    const total = dataAt + slots * dataAligned;
+    const mem: unknown = koffi.alloc('uint8_t', total);
+    const block = koffi.view(mem, total);
+    const base = BigInt(koffi.address(mem));
+    this.#mem = mem;
+    this.slots = Array.from({ length: slots }, (_, i) => new NativeMsg(block, base, {
+      hdr: i * MMSGHDR_SIZE, iov: iovAt + i * IOVEC_SIZE, control: ctlAt + i * ctlSize, controlSize: ctlSize, data: dataAt + i * dataAligned, dataSize,
+    }));
+  }
+
+  /** Offers every slot its whole data area, calls recvmmsg, and reads errno at once. */
+  receive(recvmmsg: Bound['recvmmsg'], fd: number, count: number, flags: number): number {
+    if (this.#mem === undefined) throw new Error('recvmmsg: the buffers have been freed');
+    const n = Math.min(count, this.slots.length);
+    for (let i = 0; i < n; i++) this.slots[i]!.prepare(Infinity);
+    return ret(recvmmsg(fd, this.#mem, n, flags, null));
+  }
+
+  free(): void {
+    if (this.#mem === undefined) return;
+    koffi.free(this.#mem);
+    this.#mem = undefined;
   }
 }
 
@@ -231,6 +317,13 @@ class KoffiLibc implements Libc {
   }
   allocRecvBuffer(dataSize: number, controlSize: number): RecvBuffer {
     return new KoffiRecvBuffer(dataSize, controlSize);
+  }
+  recvmmsg(fd: number, batch: RecvBatch, count: number, flags: number): number {
+    if (!(batch instanceof KoffiRecvBatch)) throw new TypeError('recvmmsg: the buffers must come from this Libc');
+    return batch.receive(this.#c.recvmmsg, fd, count, flags);
+  }
+  allocRecvBatch(slots: number, dataSize: number, controlSize: number): RecvBatch {
+    return new KoffiRecvBatch(slots, dataSize, controlSize);
   }
   close(fd: number): number {
     return ret(this.#c.close(fd));

@@ -42,6 +42,18 @@ export interface Libc {
    * ancillary data. Release it with `free()`.
    */
   allocRecvBuffer(dataSize: number, controlSize: number): RecvBuffer;
+  /**
+   * `recvmmsg(2)`: up to `count` datagrams in one call, into the first
+   * slots of `batch` (from this Libc's {@link allocRecvBatch}), each offered
+   * its whole data area. Returns how many were received, or `-errno` when
+   * none was; each slot's `received`, `flags` and `controlLength` then hold
+   * what the kernel reported for it (with `MSG_TRUNC`, `received` is the
+   * datagram's full length). Optional: without it, datagrams are received
+   * one `recvmsg` at a time.
+   */
+  recvmmsg?(fd: number, batch: RecvBatch, count: number, flags: number): number;
+  /** Memory for {@link recvmmsg}: `slots` receive buffers of `dataSize` and `controlSize` bytes, and their `struct mmsghdr`s. */
+  allocRecvBatch?(slots: number, dataSize: number, controlSize: number): RecvBatch;
   /** `close(2)`. */
   close(fd: number): number;
   /** `open(2)` of `path`. */
@@ -99,5 +111,19 @@ export interface RecvBuffer {
    */
   findControl(level: number, type: number): number;
   /** Releases the memory. The views must not be used afterwards. Idempotent. */
+  free(): void;
+}
+
+/** One slot of a {@link RecvBatch}: a receive buffer, and the length the kernel gave its datagram. */
+export interface RecvSlot extends Omit<RecvBuffer, 'free'> {
+  /** `msg_len` after the last `recvmmsg`: the datagram's length (its full length with `MSG_TRUNC`). */
+  readonly received: number;
+}
+
+/** Receive buffers for `recvmmsg(2)` owned by a {@link Libc}; overwritten by the next receive. */
+export interface RecvBatch {
+  /** The receive buffers, in the order `recvmmsg` fills them. */
+  readonly slots: readonly RecvSlot[];
+  /** Releases the memory. The slots must not be used afterwards. Idempotent. */
   free(): void;
 }

@@ -2,12 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { concatBytes } from '@nlkit/core';
 import { isOverrun, OVERRUN } from '@nlkit/transport';
 import type { Datagram, Inbound } from '@nlkit/transport';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SocketError } from './errors.js';
 import { openNetlink } from './live-transport.js';
 import type { LiveTransport } from './live-transport.js';
+import { koffiLibc } from './koffi-libc.js';
+import type { Libc } from './libc.js';
 import { listNetns, withTempNetns } from './netns.js';
 import { runChild } from './test-child.js';
 
@@ -27,6 +30,7 @@ const NLM_F_EXCL = 0x200;
 const NLM_F_CREATE = 0x400;
 const NLM_F_ACK_TLVS = 0x200;
 const IFLA_IFNAME = 3;
+const IFLA_MTU = 4;
 const IFLA_LINKINFO = 18;
 const IFLA_INFO_KIND = 1;
 const NLMSGERR_ATTR_MSG = 1;
@@ -139,6 +143,31 @@ function inTempNetns(options: Parameters<typeof openNetlink>[0], fn: (t: LiveTra
 }
 
 const openFds = (): number => readdirSync('/proc/self/fd').length;
+
+/** koffi's Libc, counting the receive calls made through it (`recvmmsg` left out when `burst` is false). */
+function countingLibc(burst = true): { libc: Libc; calls: { recvmsg: number; recvmmsg: number } } {
+  const real = koffiLibc() as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const calls = { recvmsg: 0, recvmmsg: 0 };
+  const names = ['socket', 'bind', 'getsockname', 'setsockopt', 'getsockopt', 'sendto', 'recvmsg', 'allocRecvBuffer', 'close', 'open', 'setns', 'unshare', 'mount', 'umount2', 'watchReadable'];
+  if (burst) names.push('recvmmsg', 'allocRecvBatch');
+  const libc: Record<string, (...a: unknown[]) => unknown> = {};
+  for (const name of names) {
+    libc[name] = (...a) => {
+      if (name === 'recvmsg' || name === 'recvmmsg') calls[name]++;
+      return real[name]!(...a);
+    };
+  }
+  return { libc: libc as unknown as Libc, calls };
+}
+
+/** `n` requests setting lo's MTU, in one datagram, seqs from `seq`: each answered by an ACK, and an RTM_NEWLINK event to RTNLGRP_LINK. */
+function mtuChanges(n: number, seq: number): Uint8Array {
+  return concatBytes(Array.from({ length: n }, (_, i) => {
+    const mtu = new Uint8Array(4);
+    new DataView(mtu.buffer).setUint32(0, 60000 + seq + i, true);
+    return linkRequest(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq + i, 1, attr(IFLA_MTU, mtu));
+  }));
+}
 
 describe.skipIf(!isRoot)('LiveTransport (live, root)', () => {
   afterAll(() => {
@@ -264,6 +293,70 @@ describe.skipIf(!isRoot)('LiveTransport (live, root)', () => {
       expect(link).toMatchObject({ type: RTM_NEWLINK, seq: 6 });
       expect(ifname(link!)).toBe('lo');
       expect(messages((await nextDatagram(it)).bytes)[0]).toMatchObject({ type: NLMSG_ERROR, seq: 6 });
+    });
+  });
+
+  it('a burst of replies is taken with recvmmsg, in order, each datagram with its own group', async () => {
+    for (const burst of [true, false]) {
+      const { libc, calls } = countingLibc(burst);
+      await inTempNetns({ libc, groups: [RTNLGRP_LINK] }, async (t) => {
+        const it = t.receive()[Symbol.asyncIterator]();
+        await t.send(mtuChanges(40, 100));
+        const acks: number[] = [];
+        let events = 0;
+        while (acks.length < 40) {
+          const d = await nextDatagram(it);
+          for (const m of messages(d.bytes)) {
+            if (m.type === NLMSG_ERROR) {
+              expect(d.group).toBe(0);
+              expect(m.body.getInt32(0, true)).toBe(0);
+              acks.push(m.seq);
+            } else {
+              expect(m.type).toBe(RTM_NEWLINK);
+              expect(d.group).toBe(RTNLGRP_LINK);
+              events++;
+            }
+          }
+        }
+        expect(acks).toEqual(Array.from({ length: 40 }, (_, i) => 100 + i));
+        expect(events).toBeGreaterThan(0);
+        if (burst) {
+          // 40 ACKs and as many events, 16 to a call: a handful of calls, not one per datagram.
+          expect(calls.recvmmsg).toBeGreaterThan(0);
+          expect(calls.recvmmsg + calls.recvmsg).toBeLessThan(20);
+        } else {
+          expect(calls.recvmsg).toBeGreaterThanOrEqual(80);
+        }
+      });
+    }
+  });
+
+  it('in a burst, a datagram too large for the buffer is an EMSGSIZE error in its place; the others come whole, and the buffer grows', async () => {
+    const { libc, calls } = countingLibc();
+    await inTempNetns({ libc, datagramBufferSize: 64 }, async (t) => {
+      const it = t.receive()[Symbol.asyncIterator]();
+      // Three requests for lo: each reply (hundreds of bytes) is cut short, each ACK (36 bytes) fits.
+      const three = new Uint8Array(96);
+      for (let i = 0; i < 3; i++) three.set(linkRequest(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, 20 + i, 1), 32 * i);
+      await t.send(three);
+      for (let i = 0; i < 3; i++) {
+        const err = await next(it).then(() => undefined, (e: unknown) => e);
+        expect(err).toBeInstanceOf(SocketError);
+        expect(err).toMatchObject({ code: 'EMSGSIZE', syscall: 'recvmmsg' });
+        expect((err as Error).message).toMatch(/did not fit the 64-byte receive buffer and was lost; the buffer now holds 2048 bytes/);
+        expect(messages((await nextDatagram(it)).bytes)[0]).toMatchObject({ type: NLMSG_ERROR, seq: 20 + i });
+      }
+      expect(calls.recvmmsg).toBeGreaterThan(0);
+      // The buffer grew (64 -> 2048 for a reply of a kilobyte or so): the next burst's replies come whole.
+      const again = new Uint8Array(64);
+      for (let i = 0; i < 2; i++) again.set(linkRequest(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, 30 + i, 1), 32 * i);
+      await t.send(again);
+      for (let i = 0; i < 2; i++) {
+        const [link] = messages((await nextDatagram(it)).bytes);
+        expect(link).toMatchObject({ type: RTM_NEWLINK, seq: 30 + i });
+        expect(ifname(link!)).toBe('lo');
+        expect(messages((await nextDatagram(it)).bytes)[0]).toMatchObject({ type: NLMSG_ERROR, seq: 30 + i });
+      }
     });
   });
 

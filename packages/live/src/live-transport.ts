@@ -15,7 +15,7 @@ import {
 } from './constants.js';
 import { check, SocketError } from './errors.js';
 import { koffiLibc } from './koffi-libc.js';
-import type { Libc, ReadableWatch, RecvBuffer } from './libc.js';
+import type { Libc, ReadableWatch, RecvBatch, RecvBuffer } from './libc.js';
 import { runInNetns } from './netns.js';
 import { EntryKind, beginReceiveJob, prepareReceiveThread, type ReceiveJob } from './receive-thread.js';
 import type { NetnsTarget } from './netns.js';
@@ -59,6 +59,13 @@ const READ_BUDGET_BYTES = 256 * 1024;
 const THREAD_AFTER_DATAGRAMS = 4;
 /** Datagrams up to this size are copied into shared blocks. */
 const SMALL_DATAGRAM = 1024;
+/**
+ * Datagrams one `recvmmsg` takes when several replies are awaited (a batch
+ * of requests, one ACK datagram each). Each slot is as large as the receive
+ * buffer, so that no datagram is cut short: memory the kernel backs only
+ * where a datagram lands.
+ */
+const BURST_SLOTS = 16;
 /** How long `send` keeps retrying a full peer (`EAGAIN`) before giving up. */
 const DEFAULT_SEND_TIMEOUT_MS = 5000;
 
@@ -270,6 +277,9 @@ export class LiveTransport implements Transport {
   readonly #watch: ReadableWatch;
   #buf: RecvBuffer;
   #control: DataView;
+  /** The `recvmmsg` buffers (see {@link BURST_SLOTS}), made when first needed, and a view of each slot's control area. */
+  #burst: RecvBatch | undefined;
+  #burstControl: DataView[] = [];
   /** Where small datagrams are copied (see `#copy`). */
   readonly #small = new ByteBlocks();
   #queue: Entry[] = [];
@@ -390,8 +400,12 @@ export class LiveTransport implements Transport {
     // One walk over the messages sent: the terminal replies (NLMSG_ERROR,
     // NLMSG_DONE) they ask for (NLM_F_ACK or NLM_F_DUMP), and the last dump's seq.
     for (let pos = 0; pos + 16 <= bytes.length; ) {
-      const dump = (bytes[pos + 7]! & NLM_F_DUMP_BITS) !== 0;
-      if (dump || bytes[pos + 6]! & NLM_F_ACK) this.#awaiting++;
+      // NLM_F_ROOT/NLM_F_MATCH (a GET's dump) share their bits with
+      // NLM_F_REPLACE/NLM_F_EXCL (a NEW's): a message that asks for its ACK
+      // is taken for a change awaiting that ACK, not for a dump.
+      const ack = (bytes[pos + 6]! & NLM_F_ACK) !== 0;
+      const dump = !ack && (bytes[pos + 7]! & NLM_F_DUMP_BITS) !== 0;
+      if (dump || ack) this.#awaiting++;
       if (dump) {
         this.#dumpSeq = u32At(bytes, pos + 8);
         this.#dumpDatagrams = 0;
@@ -464,6 +478,8 @@ export class LiveTransport implements Transport {
     // The thread must be done with the socket before its descriptor is released (and maybe reused).
     if (job) await job.stop();
     this.#buf.free();
+    this.#burst?.free();
+    this.#burst = undefined;
     const fd = this.#fd;
     this.#fd = -1;
     this.#queue = [];
@@ -663,6 +679,11 @@ export class LiveTransport implements Transport {
    */
   #drain(): void {
     if (this.#job !== undefined) return;
+    // Several replies awaited and no dump under way: take them a burst at a time.
+    if (this.#awaiting > 1 && this.#dumpSeq < 0 && this.#libc.recvmmsg !== undefined && this.#libc.allocRecvBatch !== undefined) {
+      this.#drainBursts();
+      return;
+    }
     let bytes = 0;
     for (let i = 0; i < READ_BATCH && bytes < READ_BUDGET_BYTES; i++) {
       const entry = this.#receiveOne();
@@ -685,6 +706,75 @@ export class LiveTransport implements Transport {
           this.#mayReadInline = false;
           return;
         }
+      }
+    }
+  }
+
+  /**
+   * {@link #drain} with `recvmmsg`: up to {@link BURST_SLOTS} datagrams per
+   * call, each handled as `#receiveOne` handles its one, until the awaited
+   * replies have come, the socket is empty, or the drain's limits are met.
+   */
+  #drainBursts(): void {
+    const libc = this.#libc;
+    let batch = this.#burst;
+    if (batch === undefined) {
+      batch = this.#burst = libc.allocRecvBatch!(BURST_SLOTS, this.#buf.data.length, CONTROL_BUFFER);
+      this.#burstControl = batch.slots.map((slot) => viewOf(slot.control));
+    }
+    let bytes = 0;
+    for (let taken = 0; taken < READ_BATCH && bytes < READ_BUDGET_BYTES; ) {
+      const n = libc.recvmmsg!(this.#fd, batch, BURST_SLOTS, MSG_TRUNC | MSG_DONTWAIT);
+      if (n < 0) {
+        const errno = -n;
+        if (errno === EINTR) continue;
+        if (errno === EAGAIN) {
+          // The socket is empty: whatever was awaited has come (or was lost to an overrun).
+          this.#awaiting = 0;
+          return;
+        }
+        if (errno === ENOBUFS) {
+          this.#queue.push(OVERRUN);
+          taken++;
+          continue;
+        }
+        this.#queue.push({ error: new SocketError(errno, 'recvmmsg') });
+        return;
+      }
+      let lastAwaited = false;
+      let grow = 0;
+      for (let i = 0; i < n; i++) {
+        const slot = batch.slots[i]!;
+        const length = slot.received;
+        const capacity = slot.data.length;
+        if (length > capacity || (slot.flags & MSG_TRUNC) !== 0) {
+          // As in #receiveOne: lost and reported; the buffers grow (once
+          // this burst's datagrams are copied out) for the next one that
+          // size. The datagrams after it are queued behind the error.
+          const want = Math.max(length, capacity + 1);
+          grow = Math.max(grow, want);
+          const size = Math.min(nextBufferSize(capacity, want), MAX_DATAGRAM_BUFFER);
+          const grown = size >= want ? `; the buffer now holds ${size} bytes` : '';
+          this.#queue.push({ error: new SocketError(EMSGSIZE, 'recvmmsg', { message: `a ${length}-byte datagram did not fit the ${capacity}-byte receive buffer and was lost${grown}` }) });
+          continue;
+        }
+        const at = slot.findControl(SOL_NETLINK, NetlinkSocketOption.NETLINK_PKTINFO);
+        const datagram: Datagram = { bytes: this.#copyOut(slot.data, length), group: at < 0 ? 0 : this.#burstControl[i]!.getUint32(at, true) };
+        this.#queue.push(datagram);
+        bytes += length;
+        if (datagram.group !== 0 || this.#awaiting === 0) continue;
+        if (endsWithTerminal(datagram.bytes) && --this.#awaiting === 0) lastAwaited = true;
+      }
+      taken += n;
+      if (grow > 0) {
+        // An error is queued: as #drain does after one, stop here.
+        this.#grow(grow);
+        return;
+      }
+      if (lastAwaited || this.#awaiting === 0) {
+        // As in #drain: the last reply awaited has come; what else waits is read when epoll reports it.
+        this.#mayReadInline = false;
+        return;
       }
     }
   }
@@ -730,21 +820,32 @@ export class LiveTransport implements Transport {
    * (ACKs, single replies, events) into shared blocks (see `ByteBlocks`).
    */
   #copy(n: number): Uint8Array {
-    const data = this.#buf.data;
+    return this.#copyOut(this.#buf.data, n);
+  }
+
+  /** The first `n` bytes of `data`, copied out (small ones into shared blocks). */
+  #copyOut(data: Uint8Array, n: number): Uint8Array {
     return n > SMALL_DATAGRAM ? data.slice(0, n) : this.#small.copy(data.subarray(0, n));
   }
 
   /** Replaces the receive buffer by one that holds `length` bytes (doubling, up to the limit). */
   #grow(length: number): void {
-    let size = this.#buf.data.length;
-    while (size < length && size < MAX_DATAGRAM_BUFFER) size *= 2;
-    size = Math.min(size, MAX_DATAGRAM_BUFFER);
+    const size = Math.min(nextBufferSize(this.#buf.data.length, length), MAX_DATAGRAM_BUFFER);
     if (size === this.#buf.data.length) return;
     const next = this.#libc.allocRecvBuffer(size, CONTROL_BUFFER);
     this.#buf.free();
     this.#buf = next;
     this.#control = viewOf(next.control);
+    // The burst slots are as large as the buffer: made again at that size when next needed.
+    this.#burst?.free();
+    this.#burst = undefined;
   }
+}
+
+/** `size` doubled until it holds `length` bytes or reaches the largest buffer. */
+function nextBufferSize(size: number, length: number): number {
+  while (size < length && size < MAX_DATAGRAM_BUFFER) size *= 2;
+  return size;
 }
 
 /** The little-endian `u32` at `pos` (`nlmsg_len`, `nlmsg_seq`, ...). */
