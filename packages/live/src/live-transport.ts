@@ -422,7 +422,7 @@ export class LiveTransport implements Transport {
       this.#drain();
       if (!this.#settleQueued) {
         this.#settleQueued = true;
-        queueMicrotask(this.#settleLater);
+        microtask(this.#settleLater);
       }
     }
   }
@@ -596,7 +596,7 @@ export class LiveTransport implements Transport {
       // asks for the next one before this microtask runs: stop the watch only
       // if nobody waits by then.
       this.#stopQueued = true;
-      queueMicrotask(this.#stopIfIdle);
+      microtask(this.#stopIfIdle);
     }
   }
 
@@ -840,6 +840,17 @@ export class LiveTransport implements Transport {
     this.#burst?.free();
     this.#burst = undefined;
   }
+}
+
+const RESOLVED = Promise.resolve();
+
+/**
+ * Runs `fn` in a microtask, as `queueMicrotask` does, without the
+ * `AsyncResource` and bound function Node's `queueMicrotask` makes for each
+ * call (the send of every request queues one). `fn` must not throw.
+ */
+function microtask(fn: () => void): void {
+  void RESOLVED.then(fn);
 }
 
 /** `size` doubled until it holds `length` bytes or reaches the largest buffer. */
