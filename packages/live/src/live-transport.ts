@@ -741,6 +741,7 @@ export class LiveTransport implements Transport {
         this.#queue.push({ error: new SocketError(errno, 'recvmmsg') });
         return;
       }
+      if (n === 0) return; // nothing taken (not expected without a timeout): the watch reports what comes
       let lastAwaited = false;
       let grow = 0;
       for (let i = 0; i < n; i++) {
