@@ -30,6 +30,19 @@ interface Options {
 
 const RESULT = 'BENCH_RESULT ';
 
+/** The engine's dump cases by id: what one run does with the channel. */
+const ENGINE_DUMPS: Record<string, { run: (ch: ReturnType<typeof channel>) => Promise<unknown>; receiveThread?: boolean }> = {
+  'dump-lazy': { run: (ch) => dumpLazy(ch, true) },
+  'dump-untouched': { run: (ch) => dumpLazy(ch, false) },
+  'dump-stream': { run: (ch) => dumpLazyStreamed(ch) },
+  'dump-stream-nothread': { run: (ch) => dumpLazyStreamed(ch), receiveThread: false },
+  'dump-list-stream': { run: (ch) => dumpListStreamed(ch) },
+  'dump-list': { run: (ch) => dumpList(ch, true) },
+  'dump-list-untouched': { run: (ch) => dumpList(ch, false) },
+  'dump-lazy-iter': { run: (ch) => dumpLazyIterated(ch) },
+  'dump-eager': { run: (ch) => dumpEager(ch) },
+};
+
 function emit(x: unknown): void {
   process.stdout.write(RESULT + JSON.stringify(x) + '\n');
 }
@@ -58,50 +71,19 @@ async function main(): Promise<void> {
   const pair = pairSock && ((r: number): number => floorDump(pairSock, 1_000_000 + r));
   const warm = { warmup: o.warmup ?? 1, gcBetween: !writeCase, ...(pair ? { pair } : {}) };
   let s: Samples;
-  switch (which) {
+  const engineDump = which !== undefined && Object.hasOwn(ENGINE_DUMPS, which) ? ENGINE_DUMPS[which]! : undefined;
+  switch (engineDump !== undefined ? 'engine-dump' : which) {
+    case 'engine-dump': {
+      // The engine's dump cases: a channel (with or without the receive thread), one dump per run.
+      const ch = channel(engineDump!.receiveThread ?? true);
+      s = await sample(count, () => engineDump!.run(ch), runs, warm);
+      await ch.close();
+      break;
+    }
     case 'dump-floor': {
       const sock = new FloorSocket();
       s = await sample(count, (r) => floorDump(sock, r + 10), runs, warm);
       sock.close();
-      break;
-    }
-    case 'dump-lazy':
-    case 'dump-untouched': {
-      const ch = channel();
-      s = await sample(count, () => dumpLazy(ch, which === 'dump-lazy'), runs, warm);
-      await ch.close();
-      break;
-    }
-    case 'dump-stream':
-    case 'dump-stream-nothread': {
-      const ch = channel(which === 'dump-stream');
-      s = await sample(count, () => dumpLazyStreamed(ch), runs, warm);
-      await ch.close();
-      break;
-    }
-    case 'dump-list-stream': {
-      const ch = channel();
-      s = await sample(count, () => dumpListStreamed(ch), runs, warm);
-      await ch.close();
-      break;
-    }
-    case 'dump-list':
-    case 'dump-list-untouched': {
-      const ch = channel();
-      s = await sample(count, () => dumpList(ch, which === 'dump-list'), runs, warm);
-      await ch.close();
-      break;
-    }
-    case 'dump-lazy-iter': {
-      const ch = channel();
-      s = await sample(count, () => dumpLazyIterated(ch), runs, warm);
-      await ch.close();
-      break;
-    }
-    case 'dump-eager': {
-      const ch = channel();
-      s = await sample(count, () => dumpEager(ch), runs, warm);
-      await ch.close();
       break;
     }
     case 'dump-transport': {

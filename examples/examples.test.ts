@@ -10,13 +10,17 @@ import { createContext, runInContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { inCI, isRoot } from '../test/live-env.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = (script: string, ...args: string[]) =>
   execFileSync(process.execPath, ['--conditions=@nlkit/source', '--import', 'tsx', script, ...args], { cwd: root, encoding: 'utf8' });
 
-const isRoot = process.getuid?.() === 0;
-const inCI = process.env.CI === 'true';
+/** Examples that make network namespaces: skipped for other users, except under CI=true, where they must run (as root). */
+const needsRoot = !isRoot && !inCI;
+function requireRoot(): void {
+  if (!isRoot) throw new Error('CI=true: this example must run as root (it creates a network namespace)');
+}
 
 describe('examples', () => {
   it('decode-fixture prints the links of the bundled capture', () => {
@@ -71,7 +75,7 @@ describe('examples', () => {
   });
 
   // Generic netlink's controller answers any user: no root needed, only Linux (which CI always is).
-  it.skipIf(process.platform !== 'linux' && process.env['CI'] !== 'true')('custom-family --kernel dumps the generic netlink families of the running kernel', () => {
+  it.skipIf(process.platform !== 'linux' && !inCI)('custom-family --kernel dumps the generic netlink families of the running kernel', () => {
     const out = run('examples/custom-family.ts', '--kernel');
     expect(out).toMatch(/^family nlctrl id 16 ops \d+ groups notify$/m);
   });
@@ -136,9 +140,8 @@ describe('examples', () => {
     expect(output.textContent).toContain('"type": "NLMSG_DONE"');
   });
 
-  // Needs root; skipped for other users, except under CI=true, where it must run.
-  it.skipIf(!isRoot && !inCI)('netns-links lists the links of a throwaway namespace with IPRoute', () => {
-    if (!isRoot) throw new Error('CI=true: this example must run as root (it creates a network namespace)');
+  it.skipIf(needsRoot)('netns-links lists the links of a throwaway namespace with IPRoute', () => {
+    requireRoot();
     const out = run('examples/netns-links.ts');
     expect(out).toMatch(/^namespace nlkit-test-\d+-[0-9a-f]+$/m);
     expect(out).toMatch(/^link #1 lo mtu 65536 /m);
@@ -148,8 +151,8 @@ describe('examples', () => {
     expect(out).toContain('refused: code EEXIST');
   });
 
-  it.skipIf(!isRoot && !inCI)('large-dump holds 50,000 routes as objects, views and one MessageList, the list with the least heap', () => {
-    if (!isRoot) throw new Error('CI=true: this example must run as root (it creates a network namespace)');
+  it.skipIf(needsRoot)('large-dump holds 50,000 routes as objects, views and one MessageList, the list with the least heap', () => {
+    requireRoot();
     const out = execFileSync(process.execPath, ['--expose-gc', '--conditions=@nlkit/source', '--import', 'tsx', 'examples/large-dump.ts'], { cwd: root, encoding: 'utf8' });
     expect(out).toContain('added 50000 routes');
     const heap = (what: string): number => Number(new RegExp(`^${what}: 50003 routes, \\+([\\d.]+) MiB of heap$`, 'm').exec(out)?.[1]);

@@ -130,6 +130,11 @@ class NativeMsg {
   /** Sets the lengths the kernel reads (and overwrites) before a receive. */
   prepare(dataLength: number): void {
     this.#word(this.#iovLen, Math.min(dataLength, this.data.length));
+    this.resetControl();
+  }
+
+  /** Offers the whole control area again (the kernel writes back the length it used). */
+  resetControl(): void {
     this.#word(OFF.controllen, this.control.length);
   }
 
@@ -236,15 +241,24 @@ class KoffiRecvBatch implements RecvBatch {
     this.slots = Array.from({ length: slots }, (_, i) => new NativeMsg(block, base, {
       hdr: i * MMSGHDR_SIZE, iov: iovAt + i * IOVEC_SIZE, control: ctlAt + i * ctlSize, controlSize: ctlSize, data: dataAt + i * dataAligned, dataSize,
     }));
+    for (const slot of this.slots) slot.prepare(dataSize);
   }
 
-  /** Offers every slot its whole data area, calls recvmmsg, and reads errno at once. */
+  /**
+   * Calls recvmmsg and reads errno at once. Every slot offers its whole data
+   * area (set once: the kernel does not change `iov_len`); the control areas
+   * the last call filled are offered whole again.
+   */
   receive(recvmmsg: Bound['recvmmsg'], fd: number, count: number, flags: number): number {
     if (this.#mem === undefined) throw new Error('recvmmsg: the buffers have been freed');
-    const n = Math.min(count, this.slots.length);
-    for (let i = 0; i < n; i++) this.slots[i]!.prepare(Infinity);
-    return ret(recvmmsg(fd, this.#mem, n, flags, null));
+    for (let i = 0; i < this.#filled; i++) this.slots[i]!.resetControl();
+    const r = ret(recvmmsg(fd, this.#mem, Math.min(count, this.slots.length), flags, null));
+    this.#filled = r > 0 ? r : 0;
+    return r;
   }
+
+  /** Slots the last call filled: their `msg_controllen` holds what the kernel used. */
+  #filled = 0;
 
   free(): void {
     if (this.#mem === undefined) return;

@@ -754,7 +754,7 @@ export class LiveTransport implements Transport {
           // size. The datagrams after it are queued behind the error.
           const want = Math.max(length, capacity + 1);
           grow = Math.max(grow, want);
-          const size = Math.min(nextBufferSize(capacity, want), MAX_DATAGRAM_BUFFER);
+          const size = nextBufferSize(capacity, want);
           const grown = size >= want ? `; the buffer now holds ${size} bytes` : '';
           this.#queue.push({ error: new SocketError(EMSGSIZE, 'recvmmsg', { message: `a ${length}-byte datagram did not fit the ${capacity}-byte receive buffer and was lost${grown}` }) });
           continue;
@@ -831,7 +831,7 @@ export class LiveTransport implements Transport {
 
   /** Replaces the receive buffer by one that holds `length` bytes (doubling, up to the limit). */
   #grow(length: number): void {
-    const size = Math.min(nextBufferSize(this.#buf.data.length, length), MAX_DATAGRAM_BUFFER);
+    const size = nextBufferSize(this.#buf.data.length, length);
     if (size === this.#buf.data.length) return;
     const next = this.#libc.allocRecvBuffer(size, CONTROL_BUFFER);
     this.#buf.free();
@@ -854,10 +854,10 @@ function microtask(fn: () => void): void {
   void RESOLVED.then(fn);
 }
 
-/** `size` doubled until it holds `length` bytes or reaches the largest buffer. */
+/** `size` doubled until it holds `length` bytes, at most the largest buffer. */
 function nextBufferSize(size: number, length: number): number {
   while (size < length && size < MAX_DATAGRAM_BUFFER) size *= 2;
-  return size;
+  return Math.min(size, MAX_DATAGRAM_BUFFER);
 }
 
 /** The little-endian `u32` at `pos` (`nlmsg_len`, `nlmsg_seq`, ...). */

@@ -201,6 +201,19 @@ describe('the receive thread\'s ring', () => {
  * `NLKIT_NETNS`, and `dump(seq, upTo?)`, a route dump read to its end (or
  * `upTo` datagrams).
  */
+/**
+ * Runs `body` in a child process, in a namespace loaded with routes, after
+ * the child's transport has dumped until its receive thread took a dump over.
+ */
+function runThreadedChild(netns: string, body: string): ReturnType<typeof runChild> {
+  loadRoutes(netns);
+  const index = pathToFileURL(join(here, 'index.ts')).href;
+  const script = `${childPrelude(index)}
+    for (let seq = 1; t.threadReads === 0 && seq < 50; seq++) { await dump(seq); await new Promise((r) => setTimeout(r, 20)); }
+    ${body}`;
+  return runChild(script, { NLKIT_NETNS: netns }, 30_000);
+}
+
 function childPrelude(index: string): string {
   return `
     import { openNetlink } from ${JSON.stringify(index)};
@@ -298,16 +311,12 @@ describe.skipIf(!isRoot)('receive thread (live, root)', () => {
 
   it('process.exit() in the middle of a threaded dump exits cleanly', async () => {
     await withTempNetns(async (netns) => {
-      loadRoutes(netns);
-      const index = pathToFileURL(join(here, 'index.ts')).href;
-      const script = `${childPrelude(index)}
-        for (let seq = 1; t.threadReads === 0 && seq < 50; seq++) { await dump(seq); await new Promise((r) => setTimeout(r, 20)); }
+      const { code, signal, out, errors } = await runThreadedChild(netns, `
         const before = t.threadReads;
         await dump(100, 12);
         console.log('mid-dump', t.threadReads > before);
         process.exit(0);
-      `;
-      const { code, signal, out, errors } = await runChild(script, { NLKIT_NETNS: netns }, 30_000);
+      `);
       expect(errors).toBe('');
       expect(signal).toBeNull();
       expect(code).toBe(0);
@@ -317,15 +326,11 @@ describe.skipIf(!isRoot)('receive thread (live, root)', () => {
 
   it('a process exits by itself after a threaded dump and close()', async () => {
     await withTempNetns(async (netns) => {
-      loadRoutes(netns);
-      const index = pathToFileURL(join(here, 'index.ts')).href;
-      const script = `${childPrelude(index)}
-        for (let seq = 1; t.threadReads === 0 && seq < 50; seq++) { await dump(seq); await new Promise((r) => setTimeout(r, 20)); }
+      const { code, signal, out, errors, exitedAt } = await runThreadedChild(netns, `
         console.log('thread reads', t.threadReads > 0);
         await t.close();
         console.log('closed', Date.now());
-      `;
-      const { code, signal, out, errors, exitedAt } = await runChild(script, { NLKIT_NETNS: netns }, 30_000);
+      `);
       expect(errors).toBe('');
       expect(signal).toBeNull();
       expect(code).toBe(0);
