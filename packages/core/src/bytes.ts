@@ -98,10 +98,13 @@ export class ByteBlocks {
   /** A `DataView` of {@link bytes}, to write a reserved range through. */
   view = new DataView(this.bytes.buffer);
   #used = 0;
+  /** The current block as 32-bit words, for {@link copyWords}. */
+  #words = new Uint32Array(0);
   readonly #blockSize: number;
 
   constructor(blockSize = 16 * 1024) {
-    this.#blockSize = blockSize;
+    // Whole words, so that a copy by words never reaches past a block's end.
+    this.#blockSize = (blockSize + 7) & ~7;
   }
 
   /** Room for `size` bytes in {@link bytes} (a fresh block when needed); their offset, 8-byte aligned. */
@@ -127,8 +130,26 @@ export class ByteBlocks {
     return this.bytes.subarray(at, at + src.length);
   }
 
+  /**
+   * The first `length` bytes of `words` (in memory order), copied into a
+   * range of their own a 32-bit word at a time: for the short copies this is
+   * for (ACKs, a few dozen bytes), cheaper than making a view of the source
+   * for {@link copy}. `words` must hold `ceil(length / 4)` words. Copies too
+   * large for a shared block go through {@link copy}.
+   */
+  copyWords(words: Uint32Array, length: number): Uint8Array {
+    if (length > this.#blockSize >> 2) return this.copy(new Uint8Array(words.buffer, words.byteOffset, length));
+    const at = this.reserve(length);
+    // Blocks are whole words and ranges start 8-byte aligned: the last word stays inside what was reserved.
+    const to = this.#words;
+    const base = at >> 2;
+    for (let i = 0, n = (length + 3) >> 2; i < n; i++) to[base + i] = words[i]!;
+    return this.bytes.subarray(at, at + length);
+  }
+
   #next(size: number): void {
     this.bytes = new Uint8Array(size);
     this.view = new DataView(this.bytes.buffer);
+    this.#words = new Uint32Array(this.bytes.buffer, 0, size >> 2);
   }
 }

@@ -59,6 +59,8 @@ const READ_BUDGET_BYTES = 256 * 1024;
 const THREAD_AFTER_DATAGRAMS = 4;
 /** Datagrams up to this size are copied into shared blocks. */
 const SMALL_DATAGRAM = 1024;
+/** Datagrams up to this size (ACKs, most single replies) are copied a word at a time (see `ByteBlocks.copyWords`). */
+const WORD_COPY = 128;
 /**
  * Datagrams one `recvmmsg` takes when several replies are awaited (a batch
  * of requests, one ACK datagram each). Each slot is as large as the receive
@@ -277,9 +279,12 @@ export class LiveTransport implements Transport {
   readonly #watch: ReadableWatch;
   #buf: RecvBuffer;
   #control: DataView;
+  /** {@link #buf}'s data as 32-bit words (undefined if not word-aligned), for short copies. */
+  #words: Uint32Array | undefined;
   /** The `recvmmsg` buffers (see {@link BURST_SLOTS}), made when first needed, and a view of each slot's control area. */
   #burst: RecvBatch | undefined;
   #burstControl: DataView[] = [];
+  #burstWords: (Uint32Array | undefined)[] = [];
   /** Where small datagrams are copied (see `#copy`). */
   readonly #small = new ByteBlocks();
   #queue: Entry[] = [];
@@ -326,6 +331,7 @@ export class LiveTransport implements Transport {
     this.#bufferSize = init.bufferSize;
     this.#buf = libc.allocRecvBuffer(init.bufferSize, CONTROL_BUFFER);
     this.#control = viewOf(this.#buf.control);
+    this.#words = wordsOf(this.#buf.data);
     this.#watch = libc.watchReadable(fd, () => this.#onReadable());
     this.#stream = {
       next: () => this.#next(),
@@ -721,6 +727,7 @@ export class LiveTransport implements Transport {
     if (batch === undefined) {
       batch = this.#burst = libc.allocRecvBatch!(BURST_SLOTS, this.#buf.data.length, CONTROL_BUFFER);
       this.#burstControl = batch.slots.map((slot) => viewOf(slot.control));
+      this.#burstWords = batch.slots.map((slot) => wordsOf(slot.data));
     }
     let bytes = 0;
     for (let taken = 0; taken < READ_BATCH && bytes < READ_BUDGET_BYTES; ) {
@@ -760,7 +767,7 @@ export class LiveTransport implements Transport {
           continue;
         }
         const at = slot.findControl(SOL_NETLINK, NetlinkSocketOption.NETLINK_PKTINFO);
-        const datagram: Datagram = { bytes: this.#copyOut(slot.data, length), group: at < 0 ? 0 : this.#burstControl[i]!.getUint32(at, true) };
+        const datagram: Datagram = { bytes: this.#copyOut(slot.data, length, this.#burstWords[i]), group: at < 0 ? 0 : this.#burstControl[i]!.getUint32(at, true) };
         this.#queue.push(datagram);
         bytes += length;
         if (datagram.group !== 0 || this.#awaiting === 0) continue;
@@ -821,11 +828,12 @@ export class LiveTransport implements Transport {
    * (ACKs, single replies, events) into shared blocks (see `ByteBlocks`).
    */
   #copy(n: number): Uint8Array {
-    return this.#copyOut(this.#buf.data, n);
+    return this.#copyOut(this.#buf.data, n, this.#words);
   }
 
-  /** The first `n` bytes of `data`, copied out (small ones into shared blocks). */
-  #copyOut(data: Uint8Array, n: number): Uint8Array {
+  /** The first `n` bytes of `data`, copied out (small ones into shared blocks); `words` is `data` as 32-bit words, when aligned. */
+  #copyOut(data: Uint8Array, n: number, words: Uint32Array | undefined): Uint8Array {
+    if (n <= WORD_COPY && words !== undefined && (n + 3) >> 2 <= words.length) return this.#small.copyWords(words, n);
     return n > SMALL_DATAGRAM ? data.slice(0, n) : this.#small.copy(data.subarray(0, n));
   }
 
@@ -837,10 +845,16 @@ export class LiveTransport implements Transport {
     this.#buf.free();
     this.#buf = next;
     this.#control = viewOf(next.control);
+    this.#words = wordsOf(next.data);
     // The burst slots are as large as the buffer: made again at that size when next needed.
     this.#burst?.free();
     this.#burst = undefined;
   }
+}
+
+/** `data` as 32-bit words, or undefined when it does not start on a word boundary. */
+function wordsOf(data: Uint8Array): Uint32Array | undefined {
+  return data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, data.byteLength >> 2) : undefined;
 }
 
 const RESOLVED = Promise.resolve();
