@@ -25,6 +25,7 @@ import {
 import { AbortError, ChannelClosedError, DumpInterruptedError } from './errors.js';
 import { Subscriber, type EventItem, type EventSink, type EventMessage, type EventName, type EventStream } from './events.js';
 import { Exchange, endsAt, type AbortSignalLike, type Deadline, type ExchangeHost } from './exchange.js';
+import { SeqTable } from './seq-table.js';
 import { isOverrun, type Datagram, type Inbound, type Transport } from './transport.js';
 
 /** The message names of family `F` (`RTM_GETLINK`, ...). */
@@ -186,7 +187,8 @@ export class NetlinkChannel<F extends Family<any>> {
   readonly family: F;
   readonly #timeoutMs: number | undefined;
   readonly #maxBuffered: number;
-  readonly #pending = new Map<number, Exchange<AnyMessage<F> | MessageView<F>>>();
+  /** The exchanges under way (sent or waiting to be), by seq. */
+  readonly #pending = new SeqTable<Exchange<AnyMessage<F> | MessageView<F>>>();
   /** Given-up sequence numbers, oldest first, each with its exchange's `single`. */
   readonly #retired = new Map<number, boolean>();
   /** The seqs of {@link #retired} in the order they were retired, and where the next goes. */
@@ -453,7 +455,7 @@ export class NetlinkChannel<F extends Family<any>> {
     const bytes = blocks.bytes.subarray(at, at + size);
     const exchange = new Exchange<AnyMessage<F> | MessageView<F>>(this.#host, seq, bytes, single, opts.lazy === true || opts.lazy === 'list' ? opts.lazy : false, opts.operation, label, collect);
     if (deadline !== undefined || signal !== undefined) exchange.arm(deadline, signal);
-    this.#pending.set(seq, exchange);
+    this.#pending.set(exchange);
     this.#stats.requests++;
     if (this.#inFlight < this.#maxInFlight) this.#send(exchange);
     else this.#waiting.push(exchange);
@@ -644,7 +646,7 @@ export class NetlinkChannel<F extends Family<any>> {
     if (this.closed) return;
     this.#closeReason = { message, cause };
     const error = (): ChannelClosedError => new ChannelClosedError(message, cause);
-    for (const exchange of [...this.#pending.values()]) exchange.abandon(error());
+    for (const exchange of this.#pending.values()) exchange.abandon(error());
     for (const sub of this.#subscribers) sub.end(cause === undefined ? undefined : error());
     this.#subscribers.clear();
     this.#retired.clear();
