@@ -37,6 +37,8 @@ const NLMSGERR_ATTR_MSG = 1;
 const RTNLGRP_LINK = 1;
 const RTNLGRP_NEXTHOP = 32;
 const RTNLGRP_BRVLAN = 33;
+/** errnos a scripted sendto fails with. */
+const EINTR = 4, EAGAIN = 11, ENOBUFS = 105;
 
 interface Message {
   type: number;
@@ -144,16 +146,23 @@ function inTempNetns(options: Parameters<typeof openNetlink>[0], fn: (t: LiveTra
 
 const openFds = (): number => readdirSync('/proc/self/fd').length;
 
-/** koffi's Libc, counting the receive calls made through it (`recvmmsg` left out when `burst` is false). */
-function countingLibc(burst = true): { libc: Libc; calls: { recvmsg: number; recvmmsg: number } } {
+/**
+ * koffi's Libc, counting the receive and send calls made through it
+ * (`recvmmsg` left out when `burst` is false); `sendto.refuse` lists errnos
+ * the next `sendto` calls fail with, without sending.
+ */
+function countingLibc(burst = true, sendto?: { refuse: number[] }): { libc: Libc; calls: { recvmsg: number; recvmmsg: number; sendto: number } } {
   const real = koffiLibc() as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const calls = { recvmsg: 0, recvmmsg: 0 };
+  const calls = { recvmsg: 0, recvmmsg: 0, sendto: 0 };
   const names = ['socket', 'bind', 'getsockname', 'setsockopt', 'getsockopt', 'sendto', 'recvmsg', 'allocRecvBuffer', 'close', 'open', 'setns', 'unshare', 'mount', 'umount2', 'watchReadable'];
   if (burst) names.push('recvmmsg', 'allocRecvBatch');
   const libc: Record<string, (...a: unknown[]) => unknown> = {};
   for (const name of names) {
     libc[name] = (...a) => {
-      if (name === 'recvmsg' || name === 'recvmmsg') calls[name]++;
+      if (name === 'recvmsg' || name === 'recvmmsg' || name === 'sendto') calls[name]++;
+      // A scripted sendto failure (-errno) before the real call, as the kernel would refuse.
+      const errno = name === 'sendto' ? sendto?.refuse.shift() : undefined;
+      if (errno !== undefined) return -errno;
       return real[name]!(...a);
     };
   }
@@ -270,6 +279,43 @@ describe.skipIf(!isRoot)('LiveTransport (live, root)', () => {
       await t.send(linkRequest(RTM_GETLINK, NLM_F_REQUEST, 201, 1));
       const r = await pending;
       expect(messages((r.value as Datagram).bytes)[0]).toMatchObject({ seq: 201, type: RTM_NEWLINK });
+    });
+  });
+
+  it('sendNow() sends at once, or sends nothing and returns false when the socket is full (EAGAIN); send() then waits for room; EINTR is retried', async () => {
+    const script = { refuse: [] as number[] };
+    const { libc, calls } = countingLibc(true, script);
+    await inTempNetns({ libc }, async (t) => {
+      // A reader waits, as the engine's does: the reply read inside the send is the sender's to take first.
+      const pending = t.receive()[Symbol.asyncIterator]().next();
+      expect(t.sendNow(linkRequest(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, 300, 1))).toBe(true);
+      const taken = [t.takeNow(), t.takeNow()].map((x) => (x && !isOverrun(x) ? messages(x.bytes)[0] : undefined));
+      expect(taken.map((m) => [m?.seq, m?.type])).toEqual([[300, RTM_NEWLINK], [300, NLMSG_ERROR]]);
+      // Interrupted twice, then sent: one call of sendNow, three of sendto.
+      script.refuse.push(EINTR, EINTR);
+      calls.sendto = 0;
+      expect(t.sendNow(linkRequest(RTM_GETLINK, NLM_F_REQUEST, 301, 1))).toBe(true);
+      expect(calls.sendto).toBe(3);
+      expect(messages((t.takeNow() as Datagram).bytes)[0]).toMatchObject({ seq: 301, type: RTM_NEWLINK });
+      // A full socket: false, and nothing reached the kernel.
+      script.refuse.push(EAGAIN);
+      expect(t.sendNow(linkRequest(RTM_GETLINK, NLM_F_REQUEST, 302, 1))).toBe(false);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(t.takeNow()).toBeUndefined();
+      let woken = false;
+      void pending.then(() => (woken = true));
+      await new Promise((r) => setTimeout(r, 0));
+      expect(woken).toBe(false);
+      // send() retries after a pause while the socket stays full, then sends.
+      script.refuse.push(EAGAIN, EAGAIN);
+      calls.sendto = 0;
+      await t.send(linkRequest(RTM_GETLINK, NLM_F_REQUEST, 303, 1));
+      expect(calls.sendto).toBe(3);
+      // The waiting reader's first datagram is 303's reply: 302 never reached the kernel.
+      expect(messages(((await pending).value as Datagram).bytes)[0]).toMatchObject({ seq: 303, type: RTM_NEWLINK });
+      // Any other errno is thrown, as send() rejects with it.
+      script.refuse.push(ENOBUFS);
+      expect(() => t.sendNow(linkRequest(RTM_GETLINK, NLM_F_REQUEST, 304, 1))).toThrow(expect.objectContaining({ code: 'ENOBUFS', syscall: 'sendto' }));
     });
   });
 
@@ -583,6 +629,7 @@ describe.skipIf(!isRoot)('LiveTransport (live, root)', () => {
       const sent = t.send(linkRequest(RTM_GETLINK, NLM_F_REQUEST, 1, 1));
       await expect(sent).rejects.toBeInstanceOf(SocketError);
       await expect(sent).rejects.toMatchObject({ code: 'EBADF', syscall: 'sendto', message: expect.stringContaining('closed') });
+      expect(() => t.sendNow(linkRequest(RTM_GETLINK, NLM_F_REQUEST, 2, 1))).toThrow(expect.objectContaining({ code: 'EBADF', syscall: 'sendto' }));
       expect(() => t.addMembership(1)).toThrow(/closed/);
     });
   });

@@ -377,13 +377,28 @@ export class LiveTransport implements Transport {
    *   `EMSGSIZE` when larger than `SO_SNDBUF` allows, ...).
    */
   send(bytes: Uint8Array): Promise<void> {
-    if (this.#closed) return Promise.reject(new SocketError(EBADF, 'sendto', { message: 'the transport is closed' }));
+    try {
+      return this.sendNow(bytes) ? SENT : this.#sendWhenRoom(bytes);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * {@link send} without the promise: true once sent; false, with nothing
+   * sent, when the peer is full (`EAGAIN`), for `send` to wait for room.
+   * `EINTR` is retried at once.
+   *
+   * @throws SocketError as {@link send} rejects.
+   */
+  sendNow(bytes: Uint8Array): boolean {
+    if (this.#closed) throw new SocketError(EBADF, 'sendto', { message: 'the transport is closed' });
     let r = this.#libc.sendto(this.#fd, bytes, MSG_DONTWAIT, this.#kernel);
     while (r === -EINTR) r = this.#libc.sendto(this.#fd, bytes, MSG_DONTWAIT, this.#kernel);
-    if (r === -EAGAIN) return this.#sendWhenRoom(bytes);
-    if (r < 0) return Promise.reject(new SocketError(-r, 'sendto'));
+    if (r === -EAGAIN) return false;
+    if (r < 0) throw new SocketError(-r, 'sendto');
     this.#sent(bytes);
-    return SENT;
+    return true;
   }
 
   /** The slow path of {@link send}: the peer is full, so retry with a growing pause until the send timeout. */

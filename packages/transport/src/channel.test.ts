@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MessageList, MessageView, NLM_F, NetlinkError, NlDecodeError, decodeMessages, encodeMessage, viewOf } from '@nlkit/core';
+import { MessageList, MessageView, NLM_F, NetlinkError, NlDecodeError, decodeMessages, encodeMessage, readHeader, viewOf } from '@nlkit/core';
 import { NetlinkChannel, type ChannelOptions } from './channel.js';
 import { AbortError, ChannelClosedError, DumpInterruptedError, TimeoutError } from './errors.js';
 import { ScriptedTransport, ack, demo, done, obj, settle, type Sent } from './test-util.js';
+import type { Inbound } from './transport.js';
 
 function open(onSend?: (req: Sent, t: ScriptedTransport) => void, options?: ChannelOptions) {
   const t: ScriptedTransport = new ScriptedTransport(onSend && ((req) => onSend(req, t)));
@@ -553,6 +554,69 @@ describe('close', () => {
       throw new Error('ENOBUFS');
     };
     await expect(ch.request(getObj)).rejects.toThrow('ENOBUFS');
+  });
+});
+
+describe('a transport that can send at once (sendNow)', () => {
+  /**
+   * Sends through `sendNow` as scripted by `now` (true: sent, and the kernel's
+   * answer is ready for takeNow; false: not now; or a throw), counting the
+   * calls of each method.
+   */
+  class AtOnce extends ScriptedTransport {
+    calls = { sendNow: 0, send: 0 };
+    readonly #ready: Inbound[] = [];
+    constructor(readonly now: (req: Sent) => boolean) {
+      super();
+    }
+    sendNow(bytes: Uint8Array): boolean {
+      this.calls.sendNow++;
+      const req = { bytes, header: readHeader(viewOf(bytes), 0) };
+      if (!this.now(req)) return false;
+      this.sent.push(req);
+      this.#ready.push({ bytes: ack(req.header), group: 0 });
+      return true;
+    }
+    override send(bytes: Uint8Array): Promise<void> {
+      this.calls.send++;
+      return super.send(bytes);
+    }
+    takeNow(): Inbound | undefined {
+      return this.#ready.shift();
+    }
+  }
+
+  it('sends with sendNow and settles from takeNow, with no send() and nothing through the receive stream', async () => {
+    const t = new AtOnce(() => true);
+    const ch = new NetlinkChannel(t, demo);
+    for (let i = 0; i < 5; i++) expect(await ch.request({ name: 'DEMO_DELOBJ', header: { index: i } })).toEqual([]);
+    expect(t.calls).toEqual({ sendNow: 5, send: 0 });
+    expect(t.sent.map((r) => r.header.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(ch.stats.replies).toBe(5);
+  });
+
+  it('a sendNow that throws rejects its request at once and frees its place for the next', async () => {
+    let fail = true;
+    const t = new AtOnce(() => {
+      if (fail) {
+        fail = false;
+        throw new Error('EBADF from sendNow');
+      }
+      return true;
+    });
+    const ch = new NetlinkChannel(t, demo, { maxInFlight: 1 });
+    await expect(ch.request(getObj)).rejects.toThrow('EBADF from sendNow');
+    expect(await ch.request({ name: 'DEMO_DELOBJ', header: { index: 1 } })).toEqual([]);
+    expect(t.calls).toEqual({ sendNow: 2, send: 0 });
+  });
+
+  it('when sendNow cannot send now, the request goes through send() and its reply through the receive stream', async () => {
+    const t = new AtOnce(() => false);
+    t.onSend = (req) => t.deliver(ack(req.header));
+    const ch = new NetlinkChannel(t, demo);
+    expect(await ch.request({ name: 'DEMO_DELOBJ', header: { index: 7 } })).toEqual([]);
+    expect(t.calls).toEqual({ sendNow: 1, send: 1 });
+    expect(t.sent).toHaveLength(1);
   });
 });
 

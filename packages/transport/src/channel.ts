@@ -477,14 +477,29 @@ export class NetlinkChannel<F extends Family<any>> {
   #send(exchange: Exchange<AnyMessage<F> | MessageView<F>>): void {
     exchange.sent = true;
     this.#inFlight++;
-    this.transport.send(exchange.bytes).then(undefined, (e: unknown) => exchange.abandon(e));
+    const transport = this.transport;
+    if (transport.sendNow === undefined) transport.send(exchange.bytes).then(undefined, (e: unknown) => exchange.abandon(e));
+    else {
+      // At once where the transport can: no promise, closure and microtask per request.
+      let now: boolean;
+      try {
+        now = transport.sendNow(exchange.bytes);
+      } catch (e) {
+        exchange.abandon(e);
+        return;
+      }
+      if (!now) {
+        transport.send(exchange.bytes).then(undefined, (e: unknown) => exchange.abandon(e));
+        return;
+      }
+    }
     // The kernel answers most requests inside the send: take the answer now
     // rather than through the reader loop (not while delivering already: the
     // rest of that datagram comes first).
-    if (this.transport.takeNow !== undefined && !this.#delivering) {
+    if (transport.takeNow !== undefined && !this.#delivering) {
       this.#delivering = true;
       try {
-        for (let x = this.transport.takeNow(); x !== undefined && !this.closed; x = this.transport.takeNow()) this.#inbound(x);
+        for (let x = transport.takeNow(); x !== undefined && !this.closed; x = transport.takeNow()) this.#inbound(x);
       } catch (e) {
         this.#fail(e);
       } finally {

@@ -112,6 +112,15 @@ export interface Transport {
    * Throws what `receive()`'s `next()` would reject with. Optional.
    */
   takeNow?(): Inbound | undefined;
+  /**
+   * `send`, done synchronously when it can be done at once: true once the
+   * datagram is sent; false when it cannot be sent now (the peer is full),
+   * in which case nothing was sent and the caller uses `send`, which waits
+   * for room. Throws what `send` would reject with. A sender that takes its
+   * reply with {@link takeNow} right after needs no promise per request.
+   * Optional.
+   */
+  sendNow?(bytes: Uint8Array): boolean;
   /** Join a multicast group after creation, where the transport supports it. */
   addMembership?(group: number): Promise<void> | void;
   /** Leave a multicast group, where the transport supports it. */
