@@ -114,19 +114,18 @@ export class Exchange<T> {
    * datagram's views are one chunk), flattened once at the end. One array
    * grown a reply at a time would cost more than the replies: once large,
    * V8 scans all of it at every young-generation GC while it grows.
+   * Undefined until the first reply (most requests get none but the ACK).
    */
   #chunks: T[][] | undefined;
   /** Collecting: the chunk {@link take} appends to; undefined until it needs one. */
   #tail: T[] | undefined;
   /** Collecting a list: the datagrams and the offsets of the replies in each. */
-  #listViews: DataView[] | undefined;
-  #listOffsets: Uint32Array[] | undefined;
+  #list: { views: DataView[]; offsets: Uint32Array[] } | undefined;
   #resolve: ((replies: T[] | MessageList) => void) | undefined;
   #reject: ((error: unknown) => void) | undefined;
   #over = false;
-  #timer: unknown;
-  #signal: AbortSignalLike | undefined;
-  #onAbort: (() => void) | undefined;
+  /** The time limit's timer and the abort listener, when {@link arm} was given either. */
+  #armed: Armed | undefined;
 
   constructor(host: ExchangeHost<T>, seq: number, bytes: Uint8Array, single: boolean, lazy: boolean | 'list', operation: string | undefined, label: string, collect: boolean) {
     this.#host = host;
@@ -139,14 +138,12 @@ export class Exchange<T> {
     this.label = label;
     if (collect) {
       this.queue = undefined;
-      if (this.list) {
-        this.#listViews = [];
-        this.#listOffsets = [];
-      } else this.#chunks = [];
-      this.done = new Promise<T[] | MessageList>((resolve, reject) => {
-        this.#resolve = resolve;
-        this.#reject = reject;
-      });
+      if (this.list) this.#list = { views: [], offsets: [] };
+      // One executor for all: no closure per exchange.
+      this.done = new Promise<T[] | MessageList>(capture);
+      this.#resolve = captured.resolve as (replies: T[] | MessageList) => void;
+      this.#reject = captured.reject;
+      captured.resolve = captured.reject = undefined;
     } else {
       this.queue = new Queue<T>();
       this.done = undefined;
@@ -160,18 +157,20 @@ export class Exchange<T> {
 
   /** Starts the timer of `deadline` and listens to `signal`; only what is given costs anything. */
   arm(deadline: Deadline | undefined, signal: AbortSignalLike | undefined): void {
+    const armed: Armed = { timer: undefined, signal: undefined, onAbort: undefined };
     if (deadline) {
       const delay = Math.max(0, deadline.at - Date.now());
       if (delay <= MAX_DELAY) {
-        this.#timer = timers.setTimeout(() => this.abandon(new TimeoutError({ seq: this.seq, operation: this.label, timeoutMs: deadline.ms })), delay);
+        armed.timer = timers.setTimeout(() => this.abandon(new TimeoutError({ seq: this.seq, operation: this.label, timeoutMs: deadline.ms })), delay);
       }
     }
     if (signal) {
       const onAbort = (): void => this.abandon(new AbortError({ seq: this.seq, operation: this.label, reason: signal.reason }));
-      this.#signal = signal;
-      this.#onAbort = onAbort;
+      armed.signal = signal;
+      armed.onAbort = onAbort;
       signal.addEventListener('abort', onAbort, { once: true });
     }
+    this.#armed = armed;
   }
 
   /** One unicast message with this exchange's sequence number arrived, at `offset` of `view`. */
@@ -185,10 +184,9 @@ export class Exchange<T> {
       else if (this.list) this.#addToList(view, Uint32Array.of(offset));
       else {
         const reply = this.#host.read(this.lazy, view, offset);
-        const chunks = this.#chunks;
-        if (chunks === undefined) this.queue!.push(reply);
+        if (this.queue !== undefined) this.queue.push(reply);
         else if (this.#tail !== undefined) this.#tail.push(reply);
-        else chunks.push((this.#tail = [reply]));
+        else (this.#chunks ??= []).push((this.#tail = [reply]));
       }
     } catch (e) {
       this.#host.decodeError();
@@ -226,10 +224,9 @@ export class Exchange<T> {
       const family = this.#host.family;
       const replies: T[] = [];
       for (let i = 0; i < n; i++) replies.push(new MessageView(family, view, offsets[i]!) as T);
-      const chunks = this.#chunks;
-      if (chunks === undefined) this.queue!.pushAll(replies);
+      if (this.queue !== undefined) this.queue.pushAll(replies);
       else {
-        chunks.push(replies);
+        (this.#chunks ??= []).push(replies);
         this.#tail = undefined;
       }
     }
@@ -238,9 +235,10 @@ export class Exchange<T> {
 
   /** Replies at `offsets` of `view`, for a list: kept (collecting) or queued as a list of their own (streaming). */
   #addToList(view: DataView, offsets: Uint32Array): void {
-    if (this.#listViews !== undefined) {
-      this.#listViews.push(view);
-      this.#listOffsets!.push(offsets);
+    const list = this.#list;
+    if (list !== undefined) {
+      list.views.push(view);
+      list.offsets.push(offsets);
     } else this.queue!.push(MessageList.unchecked(this.#host.family, [view], [offsets]) as T);
   }
 
@@ -256,17 +254,19 @@ export class Exchange<T> {
   #settle(error: unknown, retire: boolean): void {
     if (this.#over) return;
     this.#over = true;
-    if (this.#timer !== undefined) timers.clearTimeout(this.#timer);
-    if (this.#onAbort !== undefined) this.#signal!.removeEventListener('abort', this.#onAbort);
+    const armed = this.#armed;
+    if (armed !== undefined) {
+      if (armed.timer !== undefined) timers.clearTimeout(armed.timer);
+      if (armed.onAbort !== undefined) armed.signal!.removeEventListener('abort', armed.onAbort);
+    }
     this.#host.release(this, retire);
     if (this.queue === undefined) {
       const chunks = this.#chunks;
-      const views = this.#listViews;
-      const offsets = this.#listOffsets;
-      this.#chunks = this.#tail = this.#listViews = this.#listOffsets = undefined;
+      const list = this.#list;
+      this.#chunks = this.#tail = this.#list = undefined;
       if (error !== undefined) this.#reject!(error);
-      else if (views !== undefined) this.#resolve!(MessageList.unchecked(this.#host.family, views, offsets!));
-      else this.#resolve!(flatten(chunks!));
+      else if (list !== undefined) this.#resolve!(MessageList.unchecked(this.#host.family, list.views, list.offsets));
+      else this.#resolve!(chunks === undefined ? [] : flatten(chunks));
       this.#resolve = this.#reject = undefined;
     } else this.queue.end(error);
   }
@@ -284,6 +284,22 @@ export class Exchange<T> {
     if (m.name === 'NLMSG_ERROR' ? errno === 0 : errno >= 0) return undefined;
     return new NetlinkError({ errno, extack: toExtAck(m.attrs), seq: this.seq, requestType, requestName: family.byType(requestType)?.name, operation: this.operation });
   }
+}
+
+/** What {@link Exchange.arm} set up, to be undone when the exchange ends. */
+interface Armed {
+  timer: unknown;
+  signal: AbortSignalLike | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+/** Where {@link capture} puts the resolving functions of the promise being made. */
+const captured: { resolve: ((value: never) => void) | undefined; reject: ((error: unknown) => void) | undefined } = { resolve: undefined, reject: undefined };
+
+/** The executor of every exchange's promise: it runs synchronously inside `new Promise`, which the constructor reads right after. */
+function capture(resolve: (value: never) => void, reject: (error: unknown) => void): void {
+  captured.resolve = resolve;
+  captured.reject = reject;
 }
 
 /** The offsets {@link scanRun} found (grown when a datagram holds more). */
