@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HOST_LE, fromHex, toHex, viewOf } from './bytes.js';
-import { ATTR_ORDER, NLA_F_NESTED, NLA_F_NET_BYTEORDER, attrs, indexedArray, nest, unknownAttrs, variant } from './attrs.js';
+import { attrOrder, NLA_F_NESTED, NLA_F_NET_BYTEORDER, attrs, indexedArray, nest, unknownAttrs, variant } from './attrs.js';
 import { NlDecodeError, NlEncodeError } from './errors.js';
 import { cstring, u16, u32, u8 } from './scalars.js';
 import { STRUCT_EXTENT, pad, struct } from './struct.js';
@@ -158,8 +158,16 @@ describe('attribute sets', () => {
   it('hide the wire order from enumeration and equality', () => {
     const v = decode(Uint8Array.from(nla(1, le32(1))));
     expect(Object.keys(v)).toEqual(['num']);
-    expect((v as never)[ATTR_ORDER]).toBeDefined();
+    expect(attrOrder(v)).toBeDefined();
+    expect(attrOrder(v)!.types).toEqual([1]);
     expect(JSON.stringify(v)).toBe('{"num":1}');
+    expect(Reflect.ownKeys(v)).toEqual(['num']);
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+    expect(v).toStrictEqual({ num: 1 });
+    // Copies are objects built by hand: no record.
+    expect(attrOrder({ ...v })).toBeUndefined();
+    expect(attrOrder(structuredClone(v))).toBeUndefined();
+    expect(attrOrder({ num: 1 })).toBeUndefined();
   });
 });
 

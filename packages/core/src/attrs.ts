@@ -62,13 +62,11 @@ export interface AttrInfo {
 }
 
 /**
- * Hidden on every decoded attribute-set object: the order and flags in which
- * the attributes came, and the bytes of any attribute the schema does not know.
- * Encode uses it to re-emit a decoded object byte for byte.
+ * What every decoded attribute-set object carries, hidden (see
+ * {@link attrOrder}): the order and flags in which the attributes came, and
+ * the bytes of any attribute the schema does not know. Encode uses it to
+ * re-emit a decoded object byte for byte.
  */
-export const ATTR_ORDER: unique symbol = Symbol('nlkit.attrOrder');
-
-/** What {@link ATTR_ORDER} holds. */
 export interface AttrOrder {
   /** `nla_type` of each attribute, with its flag bits, in wire order. */
   readonly types: number[];
@@ -81,6 +79,47 @@ export interface AttrOrder {
   rawValues?: unknown[];
   /** Bytes after the last attribute too short to be one. */
   tail?: Uint8Array;
+}
+
+/** A base class whose constructor hands back the object it is given, so that a subclass adds its private fields to that object. */
+class Given {
+  constructor(target: object) {
+    return target;
+  }
+}
+
+/**
+ * Keeps each decoded set's {@link AttrOrder} in a private field of the
+ * object itself: invisible to `Object.keys`, `JSON.stringify`, spread,
+ * `structuredClone` and deep equality, and the object keeps
+ * `Object.prototype`. Adding a private field is an ordinary property
+ * transition; `Object.defineProperty` of a hidden symbol, as until
+ * 2026-11-23, cost ~0.2 µs per decoded object.
+ */
+class OrderOf extends Given {
+  #order: AttrOrder;
+  private constructor(target: object, order: AttrOrder) {
+    super(target);
+    this.#order = order;
+  }
+  /** Gives `target` its record (once: the objects are fresh from decode). */
+  static stamp(target: object, order: AttrOrder): void {
+    new OrderOf(target, order);
+  }
+  static get(value: object): AttrOrder | undefined {
+    return #order in value ? (value as OrderOf).#order : undefined;
+  }
+}
+
+/**
+ * The wire-order record of an attribute-set object that came from decode
+ * (its attributes' order and flag bits, and the bytes of those the schema
+ * does not know); undefined for an object built by hand, or a copy of a
+ * decoded one (`{ ...attrs }`, `structuredClone`), which encode in
+ * declaration order.
+ */
+export function attrOrder(value: object): AttrOrder | undefined {
+  return OrderOf.get(value);
 }
 
 /** An attribute the schema does not know, as found. */
@@ -263,7 +302,7 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
     const out = new Values();
     const types: number[] = new Array(count);
     const order: AttrOrder = { types };
-    Object.defineProperty(out, ATTR_ORDER, { value: order, enumerable: false, writable: true, configurable: true });
+    OrderOf.stamp(out, order);
     return { out, order, types };
   }
 
@@ -357,7 +396,7 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
   function entries(value: Record<string, unknown>): Entry[] {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) encodeFail(`attribute set ${setName} expects an object, got ${describe(value)}`);
     const out: Entry[] = [];
-    const order: AttrOrder | undefined = (value as any)[ATTR_ORDER];
+    const order: AttrOrder | undefined = attrOrder(value);
     const done = new Set<string>();
     const cursors = new Map<string, number>();
     if (order) {
@@ -410,7 +449,7 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
    * first in declaration order.
    */
   function sizeSet(value: Record<string, unknown>, scope: Scope | undefined): number {
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || (value as any)[ATTR_ORDER]) return encodeSet(value, scope, null, 0);
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || attrOrder(value)) return encodeSet(value, scope, null, 0);
     if (specialisedCodecs() && isPlainObject(value)) {
       const c = compiled !== undefined ? compiled : ++encodes > specialisedAfter() ? (compiled = compileSet()) : null;
       if (c !== null) {
@@ -457,7 +496,7 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
     if (typeof value !== 'object' || value === null || Array.isArray(value)) encodeFail(`attribute set ${setName} expects an object, got ${describe(value)}`);
     const inner = innerScope(value, scope);
     let pos = offset;
-    const order: AttrOrder | undefined = (value as any)[ATTR_ORDER];
+    const order: AttrOrder | undefined = attrOrder(value);
     if (order) {
       for (const e of entries(value)) pos += emit(e.rtype, e.info, e.value, e.raw, inner, view, pos);
       if (order.tail) {
@@ -881,7 +920,7 @@ function keepRaw(order: AttrOrder, idx: number, bytes: Uint8Array, value: unknow
 
 /** The attributes of a decoded set that its schema did not know, in wire order. */
 export function unknownAttrs(value: object, set: AttrSet<any>): UnknownAttr[] {
-  const order: AttrOrder | undefined = (value as any)[ATTR_ORDER];
+  const order: AttrOrder | undefined = attrOrder(value);
   if (!order?.raws) return [];
   const out: UnknownAttr[] = [];
   order.types.forEach((rtype, i) => {

@@ -1,5 +1,5 @@
 import { ByteBlocks, HOST_LE, align4, copyBytes, toHex, viewOf } from './bytes.js';
-import { ATTR_ORDER, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK, type AttrInfo, type AttrInput, type AttrSet, type AttrValues } from './attrs.js';
+import { attrOrder, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK, type AttrInfo, type AttrInput, type AttrSet, type AttrValues } from './attrs.js';
 import type { Codec, Json, Scope } from './codec.js';
 import { NetlinkError, NlDecodeError, NlEncodeError } from './errors.js';
 import {
@@ -813,5 +813,5 @@ export function throwIfError(fam: Family<any>, msg: Message<string, unknown, unk
 
 /** True when an attribute-set object came from decode (it carries the wire order). */
 export function isDecoded(value: object): boolean {
-  return ATTR_ORDER in value;
+  return attrOrder(value) !== undefined;
 }
