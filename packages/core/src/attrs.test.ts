@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { HOST_LE, fromHex, toHex, viewOf } from './bytes.js';
 import { attrOrder, NLA_F_NESTED, NLA_F_NET_BYTEORDER, attrs, indexedArray, nest, unknownAttrs, variant } from './attrs.js';
+import type { Codec } from './codec.js';
+import { setSpecialisedCodecs } from './compile.js';
 import { NlDecodeError, NlEncodeError } from './errors.js';
 import { cstring, u16, u32, u8 } from './scalars.js';
 import { STRUCT_EXTENT, pad, struct } from './struct.js';
@@ -168,6 +170,78 @@ describe('attribute sets', () => {
     expect(attrOrder({ ...v })).toBeUndefined();
     expect(attrOrder(structuredClone(v))).toBeUndefined();
     expect(attrOrder({ num: 1 })).toBeUndefined();
+  });
+});
+
+describe('wire-order records', () => {
+  afterEach(() => setSpecialisedCodecs(true, { after: 32 }));
+  const bytes = (...attrs: number[][]): Uint8Array => Uint8Array.from(attrs.flat());
+  const numName = (n: number, name: string) => bytes(nla(1, le32(n)), nla(2, [...new TextEncoder().encode(name), 0]));
+
+  describe.each([
+    ['specialised', true],
+    ['interpreted', false],
+  ])('%s decoders', (_, on) => {
+    it('values whose attributes came alike share one frozen record; each re-encodes to its own bytes', () => {
+      setSpecialisedCodecs(on, { after: 0 });
+      const inputs = [numName(1, 'a'), numName(2, 'bb'), bytes(nla(2, [0x63, 0]), nla(1, le32(3))), numName(4, 'd')];
+      const values = inputs.map((b) => decode(b));
+      const [r0, r1, r2, r3] = values.map((v) => attrOrder(v)!);
+      expect(r1).toBe(r0);
+      expect(r3).toBe(r0);
+      expect(r2).not.toBe(r0);
+      expect(r0!.types).toEqual([1, 2]);
+      expect(r2!.types).toEqual([2, 1]);
+      expect(Object.isFrozen(r0!.types)).toBe(true);
+      values.forEach((v, i) => expect(toHex(encode(v))).toBe(toHex(inputs[i]!)));
+    });
+
+    it('a value with bytes kept verbatim gets a record of its own, and the next plain value does not inherit them, also after a decode error', () => {
+      setSpecialisedCodecs(on, { after: 0 });
+      const plain = numName(1, 'a');
+      const odd = bytes(nla(1, le32(2)), nla(99, [7, 7, 7, 7]));
+      const withUnknown = decode(odd);
+      expect(unknownAttrs(withUnknown, set)).toEqual([{ type: 99, flags: 0, data: Uint8Array.of(7, 7, 7, 7) }]);
+      expect(attrOrder(withUnknown)!.raws).toBeDefined();
+      expect(() => decode(bytes(nla(1, le32(3)), [9, 0, 1, 0]))).toThrow(NlDecodeError);
+      const after = decode(plain);
+      expect(attrOrder(after)!.raws).toBeUndefined();
+      expect(attrOrder(after)!.tail).toBeUndefined();
+      expect(unknownAttrs(after, set)).toEqual([]);
+      expect(toHex(encode(withUnknown))).toBe(toHex(odd));
+      expect(toHex(encode(after))).toBe(toHex(plain));
+      // A trailing piece too short to be an attribute is kept on the value's own record.
+      const tailed = bytes(nla(1, le32(5)), [1, 2]);
+      const t = decode(tailed);
+      expect(attrOrder(t)!.tail).toEqual(Uint8Array.of(1, 2));
+      expect(attrOrder(decode(plain))!.tail).toBeUndefined();
+      expect(toHex(encode(t))).toBe(toHex(tailed));
+    });
+
+    it('a set decoded inside a value of the same set (a codec that recurses) keeps both records apart', () => {
+      setSpecialisedCodecs(on, { after: 0 });
+      const self: Codec<unknown> = {
+        kind: 'custom',
+        size: (v) => rec.size(v as never, undefined),
+        write: (v, view, offset) => rec.write(v as never, view, offset, undefined),
+        read: (view, offset, length) => rec.decode(view, offset, length),
+        json: (v) => v as never,
+      };
+      const rec = attrs('T_R_', { n: { nla: 1, codec: u32 }, child: { nla: 2, codec: self }, m: { nla: 3, codec: u16 } });
+      const innerBytes = bytes(nla(3, [5, 0]), nla(1, le32(9)));
+      const outerBytes = bytes(nla(1, le32(1)), nla(2, [...innerBytes]), nla(42, [1, 2, 3, 4]));
+      for (let round = 0; round < 3; round++) {
+        const v = rec.decode(viewOf(outerBytes), 0, outerBytes.length) as { n: number; child: object; m?: number };
+        expect(v).toEqual({ n: 1, child: { m: 5, n: 9 } });
+        expect(attrOrder(v)!.types).toEqual([1, 2, 42]);
+        expect(attrOrder(v)!.raws?.[2]).toEqual(Uint8Array.of(1, 2, 3, 4));
+        expect(attrOrder(v.child)!.types).toEqual([3, 1]);
+        expect(attrOrder(v.child)!.raws).toBeUndefined();
+        const out = new Uint8Array(rec.size(v as never));
+        rec.write(v as never, viewOf(out), 0);
+        expect(toHex(out)).toBe(toHex(outerBytes));
+      }
+    });
   });
 });
 

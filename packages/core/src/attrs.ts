@@ -68,8 +68,11 @@ export interface AttrInfo {
  * re-emit a decoded object byte for byte.
  */
 export interface AttrOrder {
-  /** `nla_type` of each attribute, with its flag bits, in wire order. */
-  readonly types: number[];
+  /**
+   * `nla_type` of each attribute, with its flag bits, in wire order. Values
+   * whose attributes came alike (the routes of a dump) share one frozen list.
+   */
+  readonly types: readonly number[];
   /**
    * Per index of `types`: the payload bytes of an attribute kept verbatim
    * (unknown, or a repeat of a non-repeating attribute), or of a lossy value.
@@ -80,6 +83,12 @@ export interface AttrOrder {
   /** Bytes after the last attribute too short to be one. */
   tail?: Uint8Array;
 }
+
+/** The record of a value still being decoded (see `created`). */
+const NO_RECORD: AttrOrder = Object.freeze({ types: Object.freeze([]) });
+
+/** How many wire-order records without kept bytes a set remembers for values decoded alike to share. */
+const RECENT_ORDERS = 4;
 
 /** A base class whose constructor hands back the object it is given, so that a subclass adds its private fields to that object. */
 class Given {
@@ -105,6 +114,10 @@ class OrderOf extends Given {
   /** Gives `target` its record (once: the objects are fresh from decode). */
   static stamp(target: object, order: AttrOrder): void {
     new OrderOf(target, order);
+  }
+  /** Replaces the record of a stamped `target`. */
+  static set(target: object, order: AttrOrder): void {
+    (target as OrderOf).#order = order;
   }
   static get(value: object): AttrOrder | undefined {
     return #order in value ? (value as OrderOf).#order : undefined;
@@ -258,10 +271,13 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
       if (specialisedCodecs()) {
         const d = compiledDecoder !== undefined ? compiledDecoder : ++decodes > specialisedAfter() ? (compiledDecoder = compileSetDecoder(infos.map((i) => ({ info: i, codec: i.codec })), keepRaw, copyBytes)) : null;
         if (d !== null) {
-          const { out, order, types } = fresh(view, offset, offset + length);
+          const out = created();
+          const work = begin();
           const inner: Scope | undefined = anyDeferred() ? { values: out, parent: scope } : scope;
           // Anything but a clean read (a malformed attribute, a codec that throws) is the interpreted decoder's to report.
-          if (d(view, offset, offset + length, out, order, types, inner)) return out as AttrValues<D>;
+          const count = d(view, offset, offset + length, out, work, work.types as number[], inner);
+          if (count >= 0) return finish(out, work, count) as AttrValues<D>;
+          end(work);
         }
       }
       return decodeInterpreted(view, offset, length, scope);
@@ -284,32 +300,87 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
   /** Values decoded before the decoder is made. */
   let decodes = 0;
 
+  // The wire order of the value being decoded is gathered in `gather`;
+  // once decoded, a value whose attributes came in the same order as a
+  // recent one's (the routes of a dump) shares that value's record, and
+  // only a value with bytes kept verbatim gets one of its own. A value of
+  // this set nested in one being decoded gathers into a record of its own.
+  const gather: AttrOrder & { types: number[] } = { types: [] };
+  let gathering = false;
+  /** Records without kept bytes, most recent first, for values to share. */
+  const recent: AttrOrder[] = [];
+
   /**
-   * A decoded value's object, with its wire-order record: the attributes
-   * counted first, so that their types fit an array of their number (a list
-   * grown as they come holds room for 16 or more, kept as long as the value is).
+   * A decoded value's object, stamped while still empty (so that adding the
+   * private field is one transition from the set's first map, not one from
+   * each combination of keys); {@link finish} puts its record in.
    */
-  function fresh(view: DataView, offset: number, end: number): { out: Record<string, unknown>; order: AttrOrder; types: number[] } {
-    let count = 0;
-    for (let p = offset; end - p >= NLA_HDRLEN; count++) {
-      const alen = view.getUint16(p, HOST_LE);
-      if (alen < NLA_HDRLEN) {
-        count++;
-        break;
-      }
-      p += align4(alen);
-    }
+  function created(): Record<string, unknown> {
     const out = new Values();
-    const types: number[] = new Array(count);
-    const order: AttrOrder = { types };
-    OrderOf.stamp(out, order);
-    return { out, order, types };
+    OrderOf.stamp(out, NO_RECORD);
+    return out;
+  }
+
+  /** Where a decode gathers its wire order. */
+  function begin(): AttrOrder & { types: number[] } {
+    if (gathering) return { types: [] };
+    gathering = true;
+    return gather;
+  }
+
+  /** The decode that gathered into `work` is over (done or failed): `gather` is free again. */
+  function end(work: AttrOrder): void {
+    if (work !== gather) return;
+    gather.raws = gather.rawValues = gather.tail = undefined;
+    gathering = false;
+  }
+
+  /** Gives `out` the record of its `count` attributes gathered in `work`, and returns it. */
+  function finish(out: Record<string, unknown>, work: AttrOrder, count: number): Record<string, unknown> {
+    let kept: AttrOrder | undefined;
+    if (work.raws === undefined && work.tail === undefined) {
+      kept = shared(work.types, count);
+    } else {
+      kept = { types: work.types.slice(0, count) };
+      if (work.raws !== undefined) kept.raws = work.raws;
+      if (work.rawValues !== undefined) kept.rawValues = work.rawValues;
+      if (work.tail !== undefined) kept.tail = work.tail;
+    }
+    end(work);
+    OrderOf.set(out, kept);
+    return out;
+  }
+
+  /** A recent record of exactly these `count` types, or a new one (remembered, its list frozen). */
+  function shared(types: readonly number[], count: number): AttrOrder {
+    search: for (let r = 0; r < recent.length; r++) {
+      const o = recent[r]!;
+      const t = o.types;
+      if (t.length !== count) continue;
+      for (let i = 0; i < count; i++) if (t[i] !== types[i]) continue search;
+      return o;
+    }
+    const o: AttrOrder = { types: Object.freeze(types.slice(0, count)) };
+    if (recent.length === RECENT_ORDERS) recent.pop();
+    recent.unshift(o);
+    return o;
   }
 
   /** The declaration walked for each attribute; raises every decode error with its path. */
   function decodeInterpreted(view: DataView, offset: number, length: number, scope: Scope | undefined): AttrValues<D> {
-    const end = offset + length;
-    const { out, order, types } = fresh(view, offset, end);
+    const out = created();
+    const order = begin();
+    try {
+      const idx = walk(view, offset, offset + length, scope, out, order, order.types);
+      return finish(out, order, idx) as AttrValues<D>;
+    } catch (e) {
+      end(order);
+      throw e;
+    }
+  }
+
+  /** {@link decodeInterpreted}'s walk over the attributes; returns how many there were. */
+  function walk(view: DataView, offset: number, end: number, scope: Scope | undefined, out: Record<string, unknown>, order: AttrOrder, types: number[]): number {
     let pos = offset;
     let idx = 0;
     // Attributes whose codec needs the scope (a sub-message keyed by a
@@ -349,7 +420,7 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
         pos += align4(alen);
       }
     }
-    return out as AttrValues<D>;
+    return idx;
   }
 
   function readOne(info: AttrInfo, codec: Codec<any, any>, rtype: number, view: DataView, pos: number, alen: number, scope: Scope | undefined, out: Record<string, unknown>, order: AttrOrder, idx: number): void {
@@ -771,11 +842,12 @@ function compileSetEncoder(encs: readonly AttrEncoder[], deferred: boolean): Com
 
 /**
  * An attribute set's decoder specialised by compile.ts: fills `out`,
- * `order` and `types` (made by the set for this value) from the attributes
- * in `offset`..`end`; false where the interpreted decoder must run instead
- * (a malformed attribute, a codec that threw), which then raises the error.
+ * `order` and `types` (where the set gathers this value's wire order) from
+ * the attributes in `offset`..`end` and returns how many there were; -1
+ * where the interpreted decoder must run instead (a malformed attribute, a
+ * codec that threw), which then raises the error.
  */
-type CompiledDecoder = (view: DataView, offset: number, end: number, out: Record<string, unknown>, order: AttrOrder, types: number[], inner: Scope | undefined) => boolean;
+type CompiledDecoder = (view: DataView, offset: number, end: number, out: Record<string, unknown>, order: AttrOrder, types: number[], inner: Scope | undefined) => number;
 
 /**
  * Generates a set's {@link CompiledDecoder}: the interpreted decoder's two
@@ -830,7 +902,7 @@ function compileSetDecoder(
     `while (end - pos >= ${H}) {`,
     `alen = view.getUint16(pos, ${HOST_LE});`,
     `rtype = view.getUint16(pos + 2, ${HOST_LE});`,
-    `if (alen < ${H} || alen > end - pos) return false;`,
+    `if (alen < ${H} || alen > end - pos) return -1;`,
     'types[idx] = rtype;',
     `switch (rtype & ${NLA_TYPE_MASK}) {`,
     ...first,
@@ -851,8 +923,8 @@ function compileSetDecoder(
     'pos += (alen + 3) & ~3;',
     '}',
     '}',
-    '} catch { return false; }',
-    'return true;',
+    '} catch { return -1; }',
+    'return idx;',
     '};',
   ].join('\n');
   return makeCode<CompiledDecoder>(['A', 'keep', 'copy'], body, [attrs, keep, copy]);
