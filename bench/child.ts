@@ -24,7 +24,7 @@ interface Options {
   /** Codec case: requests to encode; routes of a synthetic dump when no namespace is recorded. */
   encodeN?: number;
   synthetic?: number;
-  /** Dump cases: time a floor dump beside every run (see `sample`'s `pair`). */
+  /** nlkit cases: time the floor beside every run (see `sample`'s `pair`): a floor dump for a dump case, the floor's adds for a write case. */
   pairFloor?: boolean;
 }
 
@@ -56,6 +56,8 @@ function ipNumber(s: string): number {
 
 /** Route adds of warm-up and runs go to distinct /16s, so none collides: run r uses 12.(r+1).x.y. */
 const runNo = (r: number): number => (r + 1) & 255;
+/** Added to {@link runNo} for the floor's adds beside a write case's runs, so that their routes differ from the case's own. */
+const PAIR_RUNS = 128;
 
 async function main(): Promise<void> {
   const [, , which, json] = process.argv;
@@ -66,9 +68,16 @@ async function main(): Promise<void> {
   // slows whatever allocates (the floor does not) in a way a running program
   // never sees: they run back to back (see bench/README.md).
   const writeCase = which?.startsWith('add-') === true;
-  // The floor beside each nlkit dump: its own socket, the same namespace.
-  const pairSock = o.pairFloor === true && which !== 'dump-floor' ? new FloorSocket() : undefined;
-  const pair = pairSock && ((r: number): number => floorDump(pairSock, 1_000_000 + r));
+  // The floor beside each nlkit run: its own socket, the same namespace
+  // (for adds, the same table, growing with both), its own run numbers.
+  const pairSock = o.pairFloor === true && which !== 'dump-floor' && which !== 'add-floor-seq' && which !== 'add-floor-batch' ? new FloorSocket() : undefined;
+  let pair: ((r: number) => number) | undefined;
+  if (pairSock !== undefined) {
+    const gw = o.gateway === undefined ? 0 : ipNumber(o.gateway);
+    if (which === 'add-seq') pair = (r) => floorAddSequential(pairSock, PAIR_RUNS + runNo(r), o.count!, gw, o.oif!);
+    else if (which === 'add-batch' || which === 'add-batch-hand') pair = (r) => floorAddBatched(pairSock, PAIR_RUNS + runNo(r), o.count!, gw, o.oif!, o.perDatagram!);
+    else pair = (r) => floorDump(pairSock, 1_000_000 + r);
+  }
   const warm = { warmup: o.warmup ?? 1, gcBetween: !writeCase, ...(pair ? { pair } : {}) };
   let s: Samples;
   const engineDump = which !== undefined && Object.hasOwn(ENGINE_DUMPS, which) ? ENGINE_DUMPS[which]! : undefined;

@@ -332,7 +332,8 @@ async function main(): Promise<void> {
       const oif = addNamespace(ns);
       try {
         log(`write: ${id}`);
-        return (await child(ns, id, { ...opts, oif })).samples!;
+        // The nlkit cases with the floor's adds timed beside each run (the floors' own rows stay as they were).
+        return (await child(ns, id, { ...opts, oif, ...(id.startsWith('add-floor') ? {} : { pairFloor: true }) })).samples!;
       } finally {
         deleteNamespace(ns);
       }
@@ -373,8 +374,13 @@ async function main(): Promise<void> {
         targets.push({ name: `peak RSS with ${(r.n / 1e6).toFixed(0)}M decoded routes held (as MessageViews)`, value: r.peakRssMiB, limit: 250, unit: 'MiB', holds: r.peakRssMiB <= 250 });
       }
     }
-    if (r.id === 'add-seq' && r.ratio !== undefined) targets.push({ name: 'sequential adds, ratio to the sequential floor', value: r.ratio, limit: 1.1, unit: '×', holds: r.ratio <= 1.1 });
-    if (r.id === 'add-batch' && r.ratio !== undefined) targets.push({ name: `batched adds (${config.perDatagram}/datagram), ratio to the batched floor`, value: r.ratio, limit: 1.1, unit: '×', holds: r.ratio <= 1.1 });
+    if ((r.id === 'add-seq' || r.id === 'add-batch') && r.ratio !== undefined) {
+      // As for the dump: the worse of the ratio to the floor's own processes and the one to the floor run beside each run.
+      const both = r.pairedRatio === undefined ? '' : ` (the worse of ${r.ratio.toFixed(2)}× and ${r.pairedRatio.toFixed(2)}× to the floor run beside each run)`;
+      const value = Math.max(r.ratio, r.pairedRatio ?? 0);
+      const name = r.id === 'add-seq' ? 'sequential adds, ratio to the sequential floor' : `batched adds (${config.perDatagram}/datagram), ratio to the batched floor`;
+      targets.push({ name: `${name}${both}`, value, limit: 1.1, unit: '×', holds: value <= 1.1 });
+    }
   }
 
   notes.push(

@@ -83,8 +83,8 @@ describe.skipIf(!root)('pnpm bench --quick', () => {
           expect(x.ratio, at).toBeGreaterThan(0);
         }
         if (x.peakRssMiB !== undefined) expect(x.peakRssMiB, at).toBeGreaterThan(0);
-        // Every nlkit dump row has a floor dump timed beside each of its runs, and its paired ratio is theirs.
-        if (x.suite === 'dump' && x.id.startsWith('dump-') && x.id !== 'dump-floor') {
+        // Every nlkit dump and write row has its floor timed beside each of its runs, and its paired ratio is theirs.
+        if ((x.suite === 'dump' && x.id.startsWith('dump-') && x.id !== 'dump-floor') || (x.suite === 'write' && !x.id.startsWith('add-floor'))) {
           expect(x.pairTimes, at).toHaveLength(x.runs);
           const ratios = x.times.map((t, i) => t / x.pairTimes![i]!).sort((a, b) => a - b);
           const mid = ratios.length >> 1;
@@ -108,6 +108,13 @@ describe.skipIf(!root)('pnpm bench --quick', () => {
       const dumpTarget = report.targets.find((t) => t.name.startsWith('dump + typed objects'))!;
       expect(dumpTarget.name).toMatch(/floor run beside each run/);
       expect(dumpTarget.value).toBe(Math.max(stream.ratio!, stream.pairedRatio!));
+      // So are the write targets.
+      for (const [id, prefix] of [['add-seq', 'sequential adds'], ['add-batch', 'batched adds']] as const) {
+        const row = report.results.find((x) => x.id === id)!;
+        const target = report.targets.find((t) => t.name.startsWith(prefix))!;
+        expect(target.name).toMatch(/floor run beside each run/);
+        expect(target.value).toBe(Math.max(row.ratio!, row.pairedRatio!));
+      }
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
