@@ -10,7 +10,7 @@ import { openNetlink } from '@nlkit/live';
 import { codecSuite, recordRouteDump, syntheticRouteDump } from './codec.js';
 import { FloorSocket, floorAddBatched, floorAddSequential, floorDump } from './floor.js';
 import { sample, type Samples } from './harness.js';
-import { addCompiledBatch, addHandBatch, addSequential, channel, checksum, dumpEager, dumpLazy, dumpLazyIterated, dumpLazyStreamed, dumpList, dumpListStreamed, dumpTransportViews } from './nlkit.js';
+import { addCompiledBatch, addHandBatch, addSequential, channel, checksum, dumpEager, dumpLazy, dumpLazyIterated, dumpLazyStreamed, dumpLazyStreamedPush, dumpList, dumpListStreamed, dumpTransportViews } from './nlkit.js';
 
 interface Options {
   runs: number;
@@ -36,6 +36,7 @@ const ENGINE_DUMPS: Record<string, { run: (ch: ReturnType<typeof channel>) => Pr
   'dump-untouched': { run: (ch) => dumpLazy(ch, false) },
   'dump-stream': { run: (ch) => dumpLazyStreamed(ch) },
   'dump-stream-nothread': { run: (ch) => dumpLazyStreamed(ch), receiveThread: false },
+  'dump-stream-push': { run: (ch) => dumpLazyStreamedPush(ch) },
   'dump-list-stream': { run: (ch) => dumpListStreamed(ch) },
   'dump-list': { run: (ch) => dumpList(ch, true) },
   'dump-list-untouched': { run: (ch) => dumpList(ch, false) },

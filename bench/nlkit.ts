@@ -58,11 +58,34 @@ export async function dumpLazy(ch: NetlinkChannel<Rtnl>, touchAttrs: boolean): P
  * The same typed objects, read as they come: `NetlinkChannel.dumpBatches`
  * hands over each datagram's routes as lazy views (one `await` per
  * datagram), and every route's `dst` and `gateway` is read before the next
- * batch; the views are kept. Reading while the dump runs is what lets the
- * live transport's receive thread (which takes over long dumps) overlap the
- * kernel's work with this one's.
+ * batch. Reading while the dump runs is what lets the live transport's
+ * receive thread (which takes over long dumps) overlap the kernel's work
+ * with this one's. The batches are kept as they come and the routes put in
+ * one array at the end, as docs/getting-started.md advises: an array that
+ * grows a route at a time while the dump runs is large, so old, and every
+ * young view stored into it is a slot the scavenger must visit
+ * ({@link dumpLazyStreamedPush}).
  */
 export async function dumpLazyStreamed(ch: NetlinkChannel<Rtnl>): Promise<MessageView<Rtnl>[]> {
+  const batches: MessageView<Rtnl>[][] = [];
+  let routes = 0;
+  for await (const batch of ch.dumpBatches({ name: 'RTM_GETROUTE', header: { family: 2 } }, { lazy: true })) {
+    for (let i = 0; i < batch.length; i++) {
+      const m = batch[i]!;
+      if (m.type !== RTM_NEWROUTE) continue;
+      touch(m.get('dst'), m.get('gateway'));
+      routes++;
+    }
+    batches.push(batch);
+  }
+  const out = new Array<MessageView<Rtnl>>(routes);
+  let k = 0;
+  for (const batch of batches) for (let i = 0; i < batch.length; i++) if (batch[i]!.type === RTM_NEWROUTE) out[k++] = batch[i]!;
+  return out;
+}
+
+/** {@link dumpLazyStreamed} with each route pushed into one array as it is read, the batches dropped. */
+export async function dumpLazyStreamedPush(ch: NetlinkChannel<Rtnl>): Promise<MessageView<Rtnl>[]> {
   const out: MessageView<Rtnl>[] = [];
   for await (const batch of ch.dumpBatches({ name: 'RTM_GETROUTE', header: { family: 2 } }, { lazy: true })) {
     for (let i = 0; i < batch.length; i++) {

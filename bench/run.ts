@@ -268,8 +268,9 @@ async function main(): Promise<void> {
       let floorItems = n;
       if (want('dump')) {
         const cases: [string, string][] = [
-          ['dump-stream', 'nlkit engine, lazy views, dst+gateway read as each batch arrives (dumpBatches)'],
-          ['dump-stream-nothread', 'the same with receiveThread: false (every read on the main thread)'],
+          ['dump-stream', 'nlkit engine, lazy views, dst+gateway read as each batch arrives (dumpBatches), the batches put in one array at the end'],
+          ['dump-stream-push', 'the same with each route pushed into one array as it is read'],
+          ['dump-stream-nothread', 'the same as the first with receiveThread: false (every read on the main thread)'],
           ['dump-list-stream', "nlkit engine, MessageList per batch (lazy: 'list'), dst+gateway read as each arrives, joined (MessageList.concat)"],
           ['dump-list', "nlkit engine, one MessageList (dumpAll, lazy: 'list'), dst+gateway read after the dump"],
           ['dump-list-untouched', "nlkit engine, one MessageList (dumpAll, lazy: 'list'), attributes untouched"],
@@ -369,7 +370,7 @@ async function main(): Promise<void> {
       // each run in the same process (median of the run-by-run ratios). The target is held to the worse of them.
       const both = r.pairedRatio === undefined ? '' : ` (the worse of ${r.ratio.toFixed(2)}× to the floor's own runs and ${r.pairedRatio.toFixed(2)}× to the floor run beside each run)`;
       const value = Math.max(r.ratio, r.pairedRatio ?? 0);
-      targets.push({ name: `dump + typed objects (lazy views, dst+gateway read as they arrive) at N=${Math.round(r.n / 1000)}k, ratio to floor${both}`, value, limit: 1.3, unit: '×', holds: value <= 1.3 });
+      targets.push({ name: `dump + typed objects (lazy views, dst+gateway read as they arrive, all held in one array) at N=${Math.round(r.n / 1000)}k, ratio to floor${both}`, value, limit: 1.3, unit: '×', holds: value <= 1.3 });
       if (r.n >= 1_000_000 && r.peakRssMiB !== undefined) {
         targets.push({ name: `peak RSS with ${(r.n / 1e6).toFixed(0)}M decoded routes held (as MessageViews)`, value: r.peakRssMiB, limit: 250, unit: 'MiB', holds: r.peakRssMiB <= 250 });
       }
