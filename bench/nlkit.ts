@@ -70,12 +70,7 @@ export async function dumpLazyStreamed(ch: NetlinkChannel<Rtnl>): Promise<Messag
   const batches: MessageView<Rtnl>[][] = [];
   let routes = 0;
   for await (const batch of ch.dumpBatches({ name: 'RTM_GETROUTE', header: { family: 2 } }, { lazy: true })) {
-    for (let i = 0; i < batch.length; i++) {
-      const m = batch[i]!;
-      if (m.type !== RTM_NEWROUTE) continue;
-      touch(m.get('dst'), m.get('gateway'));
-      routes++;
-    }
+    for (let i = 0; i < batch.length; i++) if (readRoute(batch[i]!)) routes++;
     batches.push(batch);
   }
   const out = new Array<MessageView<Rtnl>>(routes);
@@ -88,14 +83,16 @@ export async function dumpLazyStreamed(ch: NetlinkChannel<Rtnl>): Promise<Messag
 export async function dumpLazyStreamedPush(ch: NetlinkChannel<Rtnl>): Promise<MessageView<Rtnl>[]> {
   const out: MessageView<Rtnl>[] = [];
   for await (const batch of ch.dumpBatches({ name: 'RTM_GETROUTE', header: { family: 2 } }, { lazy: true })) {
-    for (let i = 0; i < batch.length; i++) {
-      const m = batch[i]!;
-      if (m.type !== RTM_NEWROUTE) continue;
-      touch(m.get('dst'), m.get('gateway'));
-      out.push(m);
-    }
+    for (let i = 0; i < batch.length; i++) if (readRoute(batch[i]!)) out.push(batch[i]!);
   }
   return out;
+}
+
+/** Reads `dst` and `gateway` of a route; false for any other message of the dump. */
+function readRoute(m: MessageView<Rtnl>): boolean {
+  if (m.type !== RTM_NEWROUTE) return false;
+  touch(m.get('dst'), m.get('gateway'));
+  return true;
 }
 
 /**

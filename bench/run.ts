@@ -242,6 +242,17 @@ function pyroute2Version(): string {
 
 // ---------------------------------------------------------------------------
 
+/**
+ * Two estimates of a row's ratio: to the floor's own processes (medians of
+ * each), and to a floor run beside each run in the same process (median of
+ * the run-by-run ratios). A target is held to the worse of them; `both`
+ * says so in its name.
+ */
+function worseRatio(r: Result): { value: number; both: string } {
+  const both = r.pairedRatio === undefined ? '' : ` (the worse of ${r.ratio!.toFixed(2)}× to the floor's own runs and ${r.pairedRatio.toFixed(2)}× to the floor run beside each run)`;
+  return { value: Math.max(r.ratio!, r.pairedRatio ?? 0), both };
+}
+
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('pnpm bench needs root: it creates network namespaces and adds routes');
   const started = Date.now();
@@ -366,19 +377,14 @@ async function main(): Promise<void> {
   // -- Targets ---------------------------------------------------------------
   for (const r of results) {
     if (r.suite === 'dump' && r.id === 'dump-stream' && r.ratio !== undefined) {
-      // Two estimates of one ratio: to the floor's own processes (medians of each), and to a floor dump beside
-      // each run in the same process (median of the run-by-run ratios). The target is held to the worse of them.
-      const both = r.pairedRatio === undefined ? '' : ` (the worse of ${r.ratio.toFixed(2)}× to the floor's own runs and ${r.pairedRatio.toFixed(2)}× to the floor run beside each run)`;
-      const value = Math.max(r.ratio, r.pairedRatio ?? 0);
+      const { value, both } = worseRatio(r);
       targets.push({ name: `dump + typed objects (lazy views, dst+gateway read as they arrive, all held in one array) at N=${Math.round(r.n / 1000)}k, ratio to floor${both}`, value, limit: 1.3, unit: '×', holds: value <= 1.3 });
       if (r.n >= 1_000_000 && r.peakRssMiB !== undefined) {
         targets.push({ name: `peak RSS with ${(r.n / 1e6).toFixed(0)}M decoded routes held (as MessageViews)`, value: r.peakRssMiB, limit: 250, unit: 'MiB', holds: r.peakRssMiB <= 250 });
       }
     }
     if ((r.id === 'add-seq' || r.id === 'add-batch') && r.ratio !== undefined) {
-      // As for the dump: the worse of the ratio to the floor's own processes and the one to the floor run beside each run.
-      const both = r.pairedRatio === undefined ? '' : ` (the worse of ${r.ratio.toFixed(2)}× and ${r.pairedRatio.toFixed(2)}× to the floor run beside each run)`;
-      const value = Math.max(r.ratio, r.pairedRatio ?? 0);
+      const { value, both } = worseRatio(r);
       const name = r.id === 'add-seq' ? 'sequential adds, ratio to the sequential floor' : `batched adds (${config.perDatagram}/datagram), ratio to the batched floor`;
       targets.push({ name: `${name}${both}`, value, limit: 1.1, unit: '×', holds: value <= 1.1 });
     }
