@@ -12,10 +12,9 @@ import type { LiveTransport } from './live-transport.js';
 import { koffiLibc } from './koffi-libc.js';
 import type { Libc } from './libc.js';
 import { listNetns, withTempNetns } from './netns.js';
-import { runChild } from './test-child.js';
+import { isRoot, requireRootInCI, runChild } from './test-child.js';
 
-const isRoot = process.getuid?.() === 0;
-if (!isRoot && process.env['CI'] === 'true') throw new Error('live tests must run as root under CI=true; they skip only outside CI');
+requireRootInCI();
 const here = dirname(fileURLToPath(import.meta.url));
 
 // Just enough of the netlink wire format to talk to rtnetlink by hand.

@@ -7,9 +7,9 @@ import { koffiLibc } from './koffi-libc.js';
 import type { Libc } from './libc.js';
 import { openNetlink } from './live-transport.js';
 import { addNetns, deleteNetns, listNetns, NETNS_RUN_DIR, netnsPath, runInNetns, withTempNetns } from './netns.js';
+import { isRoot, requireRootInCI } from './test-child.js';
 
-const isRoot = process.getuid?.() === 0;
-if (!isRoot && process.env['CI'] === 'true') throw new Error('live tests must run as root under CI=true; they skip only outside CI');
+requireRootInCI();
 
 /** The inode of the namespace the calling thread is in. */
 const threadNetns = (): number => statSync('/proc/thread-self/ns/net').ino;

@@ -10,10 +10,9 @@ import { openNetlink } from './live-transport.js';
 import type { LiveTransport } from './live-transport.js';
 import { EntryKind, RING_SLOT, RING_SLOTS, beginReceiveJob, prepareReceiveThread, type ReceiveJob, type RingEntry } from './receive-thread.js';
 import { withTempNetns } from './netns.js';
-import { runChild } from './test-child.js';
+import { isRoot, requireRootInCI, runChild } from './test-child.js';
 
-const isRoot = process.getuid?.() === 0;
-if (!isRoot && process.env['CI'] === 'true') throw new Error('live tests must run as root under CI=true; they skip only outside CI');
+requireRootInCI();
 const here = dirname(fileURLToPath(import.meta.url));
 
 const NLMSG_DONE = 3;

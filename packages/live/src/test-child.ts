@@ -1,9 +1,17 @@
-/** Test helper: runs a module script in a child Node process the way the live tests need it. */
+/** Test helpers of the live tests: whether they can run here, and a module script run in a child Node process. */
 import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Live tests need root (network namespaces). */
+export const isRoot: boolean = process.getuid?.() === 0;
+
+/** Called at the top of a live test file: under `CI=true` without root it throws, so live tests skip only outside CI. */
+export function requireRootInCI(): void {
+  if (!isRoot && process.env['CI'] === 'true') throw new Error('live tests must run as root under CI=true; they skip only outside CI');
+}
 
 /** What a child run left behind. */
 export interface ChildRun {
