@@ -565,10 +565,10 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
    */
   function encodeSet(value: Record<string, unknown>, scope: Scope | undefined, view: DataView | null, offset: number): number {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) encodeFail(`attribute set ${setName} expects an object, got ${describe(value)}`);
-    const inner = innerScope(value, scope);
     let pos = offset;
     const order: AttrOrder | undefined = attrOrder(value);
     if (order) {
+      const inner = innerScope(value, scope);
       for (const e of entries(value)) pos += emit(e.rtype, e.info, e.value, e.raw, inner, view, pos);
       if (order.tail) {
         if (view) new Uint8Array(view.buffer, view.byteOffset + pos, order.tail.length).set(order.tail);
@@ -581,6 +581,8 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
       const n = compiled.write(value, view, offset, scope);
       if (n >= 0) return n;
     }
+    // The specialised encoder makes its own scope: this one only for the paths below.
+    const inner = innerScope(value, scope);
     // Fast path for objects built by hand: declaration order, no bookkeeping,
     // the present keys and their values gathered in scratch lists (one per
     // nesting depth). Only the write pass needs the nested flag.

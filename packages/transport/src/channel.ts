@@ -478,21 +478,18 @@ export class NetlinkChannel<F extends Family<any>> {
     exchange.sent = true;
     this.#inFlight++;
     const transport = this.transport;
-    if (transport.sendNow === undefined) transport.send(exchange.bytes).then(undefined, (e: unknown) => exchange.abandon(e));
-    else {
-      // At once where the transport can: no promise, closure and microtask per request.
-      let now: boolean;
+    // At once where the transport can (no promise, closure and microtask per
+    // request); through the promise where it cannot, or not now.
+    let now = false;
+    if (transport.sendNow !== undefined) {
       try {
         now = transport.sendNow(exchange.bytes);
       } catch (e) {
         exchange.abandon(e);
         return;
       }
-      if (!now) {
-        transport.send(exchange.bytes).then(undefined, (e: unknown) => exchange.abandon(e));
-        return;
-      }
     }
+    if (!now) transport.send(exchange.bytes).then(undefined, (e: unknown) => exchange.abandon(e));
     // The kernel answers most requests inside the send: take the answer now
     // rather than through the reader loop (not while delivering already: the
     // rest of that datagram comes first).
