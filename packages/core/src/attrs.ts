@@ -2,7 +2,7 @@ import { HOST_LE, align4, copyBytes, toHex } from './bytes.js';
 import { describe, encodeFail, lookupScope, type Codec, type Decoded, type Input, type Json, type Scope } from './codec.js';
 import { NlDecodeError, NlEncodeError } from './errors.js';
 import { raw as rawCodec } from './scalars.js';
-import { access, isPlainObject, makeCode, specialisedAfter, specialisedCodecs } from './compile.js';
+import { access, isPlainObject, makeCode, setEncoderCodes, specialisedAfter, specialisedCodecs, variantCodes, type SetEncoderCode, type VariantCode } from './compile.js';
 import { intLayout } from './ints.js';
 
 /** `NLA_F_NESTED`: the payload is attributes. */
@@ -667,6 +667,7 @@ export function attrs<const D extends Record<string, AttrDef>>(prefix: string, d
   function compileSet(): CompiledSet | null {
     return compileSetEncoder(infos.map(encoderOf), anyDeferred());
   }
+  setEncoderCodes.set(set, (selectorAt) => setEncoderCode(infos.map(encoderOf), anyDeferred(), selectorAt));
 
   /**
    * The known keys of `value` with a defined value, in declaration order,
@@ -768,6 +769,38 @@ interface CompiledSet {
  * the keys present, whatever the shapes of the values met.
  */
 function compileSetEncoder(encs: readonly AttrEncoder[], deferred: boolean): CompiledSet | null {
+  const code = setEncoderCode(encs, deferred);
+  const body = [
+    "'use strict';",
+    ...code.consts,
+    'return {',
+    'size(value, scope) {',
+    code.declare,
+    ...code.gather,
+    code.inner,
+    'let n = 0, t;',
+    'try {',
+    ...code.size,
+    '} catch { return -1; }',
+    'return n;',
+    '},',
+    'write(value, view, offset, scope) {',
+    code.declare,
+    ...code.gather,
+    code.inner,
+    'let pos = offset, n, t;',
+    'try {',
+    ...code.write,
+    '} catch { return -1; }',
+    'return pos - offset;',
+    '},',
+    '};',
+  ].join('\n');
+  return makeCode<CompiledSet>(['E'], body, [code.args]);
+}
+
+/** {@link SetEncoderCode} for a set's encoders (`deferred`: the set has an attribute whose codec needs the scope). */
+function setEncoderCode(encs: readonly AttrEncoder[], deferred: boolean, selectorAt?: (selector: string, deferred: boolean) => string): SetEncoderCode {
   const locals = encs.map((_, i) => `v${i}`);
   const gather = [
     'for (const k in value) {',
@@ -780,6 +813,7 @@ function compileSetEncoder(encs: readonly AttrEncoder[], deferred: boolean): Com
   const inner = deferred ? 'const inner = { values: value, parent: scope };' : 'const inner = scope;';
   const size: string[] = [];
   const write: string[] = [];
+  const variants: string[] = [];
   encs.forEach((a, i) => {
     if (a.multi) return;
     const v = locals[i]!;
@@ -798,6 +832,28 @@ function compileSetEncoder(encs: readonly AttrEncoder[], deferred: boolean): Com
       write.push(`if (${v} !== undefined) { view.setUint32(pos, ${nlattrWord(NLA_HDRLEN + w, a.type)}, ${HOST_LE}); ${store} pos += 8; }`);
       return;
     }
+    const variantCode = selectorAt === undefined ? undefined : variantCodes.get(a.codec);
+    if (variantCode !== undefined) {
+      // A kind-dependent payload whose selector the caller knows where to find: its case picked without a walk up the scope.
+      const w = `w${i}`;
+      const pick = `p = ${w}.pick(${selectorAt!(variantCode.selector, deferred)});`;
+      size.push(`if (${v} !== undefined) { ${pick} t = ${NLA_HDRLEN} + ${w}.size(p, ${v}, inner); if (t > 65535) return -1; n += (t + 3) & ~3; }`);
+      const type = `(${a.type} | (p.nested === true ? ${NLA_F_NESTED} : 0))`;
+      const word = HOST_LE ? `((${type} << 16) | t) >>> 0` : `((t << 16) | ${type}) >>> 0`;
+      write.push(
+        `if (${v} !== undefined) {`,
+        `  ${pick}`,
+        `  t = ${w}.write(p, ${v}, view, pos + ${NLA_HDRLEN}, inner);`,
+        `  t = ${NLA_HDRLEN} + (typeof t === 'number' ? t : ${w}.size(p, ${v}, inner));`,
+        '  if (t > 65535) return -1;',
+        `  view.setUint32(pos, ${word}, ${HOST_LE});`,
+        '  for (n = t; (n & 3) !== 0; n++) view.setUint8(pos + n, 0);',
+        '  pos += (t + 3) & ~3;',
+        '}',
+      );
+      variants.push(`const ${w} = VARIANT.get(c${i});`);
+      return;
+    }
     size.push(`if (${v} !== undefined) { t = ${NLA_HDRLEN} + ${c}.size(${v}, inner); if (t > 65535) return -1; n += (t + 3) & ~3; }`);
     const type = a.nestedIn ? `(${a.type} | (${c}.nestedIn(inner) ? ${NLA_F_NESTED} : 0))` : String(a.type);
     const word = HOST_LE ? `((${type} << 16) | t) >>> 0` : `((t << 16) | ${type}) >>> 0`;
@@ -812,34 +868,16 @@ function compileSetEncoder(encs: readonly AttrEncoder[], deferred: boolean): Com
       '}',
     );
   });
-  const declare = locals.length ? `let ${locals.join(', ')};` : '';
-  const body = [
-    "'use strict';",
-    ...encs.map((_, i) => `const c${i} = E[${i}].codec;`),
-    'return {',
-    'size(value, scope) {',
-    declare,
-    ...gather,
+  return {
+    args: encs,
+    consts: [...encs.map((_, i) => `const c${i} = E[${i}].codec;`), ...variants],
+    declare: `let ${[...locals, 'p'].join(', ')};`,
+    gather,
     inner,
-    'let n = 0, t;',
-    'try {',
-    ...size,
-    '} catch { return -1; }',
-    'return n;',
-    '},',
-    'write(value, view, offset, scope) {',
-    declare,
-    ...gather,
-    inner,
-    'let pos = offset, n, t;',
-    'try {',
-    ...write,
-    '} catch { return -1; }',
-    'return pos - offset;',
-    '},',
-    '};',
-  ].join('\n');
-  return makeCode<CompiledSet>(['E'], body, [encs]);
+    deferred,
+    size,
+    write,
+  };
 }
 
 /**
@@ -1120,31 +1158,34 @@ export function variant<const M extends VariantCases>(selector: string, cases: M
     if (Number.isInteger(n) && n >= 0 && n < 1024 && String(n) === k) byNumber[n] = cases[k];
     byName.set(k, cases[k]!);
   }
-  const pick = (scope: Scope | undefined): Codec<any, any> => {
-    const key = lookupScope(scope, selector);
-    if (typeof key === 'number' && key >= 0 && key < 1024 && Number.isInteger(key)) return byNumber[key] ?? fallback;
-    return typeof key === 'string' || typeof key === 'number' ? byName.get(String(key)) ?? fallback : fallback;
-  };
   // Encoders ask every attribute whether it is nested: when no case is, the answer needs no lookup.
   const mayNest = fallback.nested === true || Object.values(cases).some((c) => c.nested === true);
-  return {
-    kind: 'sub-message',
-    needsScope: true,
-    nestedIn: mayNest ? (scope) => pick(scope).nested === true : () => false,
-    info: { selector, cases, fallback },
-    size(value, scope) {
-      const c = pick(scope);
-      if (value instanceof Uint8Array && c !== fallback && c.kind !== 'binary') return value.length;
-      return c.size(value, scope);
+  // Bytes given for a case that is not bytes itself are written as they are.
+  const asBytes = (c: Codec<any, any>, value: unknown): value is Uint8Array => value instanceof Uint8Array && c !== fallback && c.kind !== 'binary';
+  const by: VariantCode = {
+    selector,
+    mayNest,
+    pick(key) {
+      if (typeof key === 'number' && key >= 0 && key < 1024 && Number.isInteger(key)) return byNumber[key] ?? fallback;
+      return typeof key === 'string' || typeof key === 'number' ? byName.get(String(key)) ?? fallback : fallback;
     },
-    write(value, view, offset, scope) {
-      const c = pick(scope);
-      if (value instanceof Uint8Array && c !== fallback && c.kind !== 'binary') {
+    size: (c, value, scope) => (asBytes(c, value) ? value.length : c.size(value, scope)),
+    write(c, value, view, offset, scope) {
+      if (asBytes(c, value)) {
         new Uint8Array(view.buffer, view.byteOffset + offset, value.length).set(value);
         return value.length;
       }
       return c.write(value, view, offset, scope);
     },
+  };
+  const pick = (scope: Scope | undefined): Codec<any, any> => by.pick(lookupScope(scope, selector));
+  const codec: Codec<VariantValue<M>> = {
+    kind: 'sub-message',
+    needsScope: true,
+    nestedIn: mayNest ? (scope) => pick(scope).nested === true : () => false,
+    info: { selector, cases, fallback },
+    size: (value, scope) => by.size(pick(scope), value, scope),
+    write: (value, view, offset, scope) => by.write(pick(scope), value, view, offset, scope),
     read(view, offset, length, scope) {
       return pick(scope).read(view, offset, length, scope);
     },
@@ -1153,4 +1194,6 @@ export function variant<const M extends VariantCases>(selector: string, cases: M
       return value instanceof Uint8Array && c.kind !== 'binary' ? toHex(value) : c.json(value, scope);
     },
   };
+  variantCodes.set(codec, by);
+  return codec;
 }

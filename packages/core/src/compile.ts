@@ -17,6 +17,8 @@
  * {@link setSpecialisedCodecs} (`@nlkit/core`).
  */
 
+import type { Codec, Scope } from './codec.js';
+
 let enabled = true;
 /** Values a set or struct codes interpreted before its code is made. */
 let threshold = 32;
@@ -73,6 +75,87 @@ export function makeCode<T>(params: readonly string[], body: string, args: reado
     return null;
   }
 }
+
+/**
+ * The pieces of generated code an attribute set's specialised encoder is
+ * made of (attrs.ts), for the set's own encoder and for a message's
+ * (message-encoder.ts). The code reads the set's value from `value` and the
+ * scope around it from `scope`, takes the set's encoders as `E`, and gives
+ * up with `return -1`:
+ * - `consts`: the codecs, read once (`c0`, `c1`, ...);
+ * - `declare`, `gather`: a local per attribute (`v0`, `v1`, ...) and the
+ *   walk over `value`'s keys that fills them (and `p`, a temporary);
+ * - `inner`: the scope the attributes' codecs get (`inner`): `scope`
+ *   itself, or (`deferred`: an attribute's codec reads its siblings) a
+ *   level with `value` in it;
+ * - `size`: adds each attribute's bytes to `n` (`t` a temporary);
+ * - `write`: writes each at `pos` of `view` and moves `pos` on (`n`, `t` temporaries).
+ *
+ * Made with `selectorAt` (an expression for the value of a selector, as a
+ * walk up `inner` would find it; `deferred` as above), kind-dependent payloads pick their case
+ * with it, and the code also takes {@link variantCodes} as `VARIANT`.
+ */
+export interface SetEncoderCode {
+  /** What the code reads as `E`. */
+  readonly args: readonly unknown[];
+  readonly consts: readonly string[];
+  readonly declare: string;
+  readonly gather: readonly string[];
+  readonly inner: string;
+  readonly deferred: boolean;
+  readonly size: readonly string[];
+  readonly write: readonly string[];
+}
+
+/**
+ * The pieces of generated code a struct's specialised encoder is made of
+ * (struct.ts), for the struct's own encoder and for a message's. The code
+ * reads the struct's value from `value`, the scope from `scope`, writes at
+ * `offset` of `view`, takes the fields as `F`, and gives up with `fail`:
+ * - `consts`: the fields' codecs (`f0`, ...) and `own` (`hasOwnProperty`);
+ * - `check`: the `case`s of a `switch` on a key `k` of `value` that say
+ *   whether `size` would accept it (`v` a temporary); the `default` is the caller's;
+ * - `zero`: zeroes the struct's bytes;
+ * - `write`: the `case`s that store a field present (`v` a temporary).
+ */
+export interface StructEncoderCode {
+  /** What the code reads as `F`. */
+  readonly args: readonly unknown[];
+  readonly consts: readonly string[];
+  readonly check: readonly string[];
+  readonly zero: readonly string[];
+  readonly write: readonly string[];
+  /** The struct's size in bytes. */
+  readonly size: number;
+}
+
+/**
+ * What generated code needs of a kind-dependent payload (`variant` in
+ * attrs.ts) to pick its case from a selector it has found itself rather
+ * than by walking the scope: the variant's own `size` and `write` are these
+ * with `pick` of the selector found in the scope.
+ */
+export interface VariantCode {
+  /** The key of the selector (`kind`, `family`). */
+  readonly selector: string;
+  /** Whether some case is a nested set (the attribute then has `NLA_F_NESTED` when that case is picked). */
+  readonly mayNest: boolean;
+  /** The case for a selector value (the fallback for any other). */
+  pick(key: unknown): Codec<any, any>;
+  size(c: Codec<any, any>, value: unknown, scope: Scope | undefined): number;
+  write(c: Codec<any, any>, value: unknown, view: DataView, offset: number, scope: Scope | undefined): number | void;
+}
+
+/** Each variant's {@link VariantCode}, by codec; internal. */
+export const variantCodes = new WeakMap<object, VariantCode>();
+
+/**
+ * Each attribute set's {@link SetEncoderCode} and each struct's
+ * {@link StructEncoderCode}, by codec, made when first asked (null where
+ * none can be). Filled as sets and structs are declared; internal.
+ */
+export const setEncoderCodes = new WeakMap<object, (selectorAt?: (selector: string, deferred: boolean) => string) => SetEncoderCode | null>();
+export const structEncoderCodes = new WeakMap<object, (fail: string) => StructEncoderCode | null>();
 
 /** Whether `value`'s prototype is `Object.prototype` or null: an object literal, `JSON.parse` output, `Object.create(null)`. */
 export function isPlainObject(value: object): boolean {

@@ -18,6 +18,8 @@ import {
   type ExtAckAttrs,
 } from './nlmsg.js';
 import type { StructCodec, StructField, StructInput, StructValue } from './struct.js';
+import { specialisedAfter, specialisedCodecs } from './compile.js';
+import { compileMessageEncoder, type CompiledMessage } from './message-encoder.js';
 
 /** One message type of a family: its number, fixed header and attributes. */
 export interface MessageDef {
@@ -564,6 +566,20 @@ const CONTROL_TYPES: Readonly<Record<string, number>> = {
 interface NamedType {
   readonly type: number;
   readonly def: MessageDef | undefined;
+  /** The message's specialised encoder (message-encoder.ts): undefined until made, null where none can be. */
+  enc?: CompiledMessage | null;
+  /** Messages of this type sized before {@link enc} is made. */
+  uses?: number;
+}
+
+/** The specialised encoder of messages of `r`'s type, once enough have been encoded (see compile.ts); null meanwhile and where none can be. */
+function messageEncoder(r: NamedType): CompiledMessage | null {
+  if (r.enc !== undefined) return r.enc;
+  const def = r.def;
+  if (def === undefined) return (r.enc = null);
+  r.uses = (r.uses ?? 0) + 1;
+  if (r.uses <= specialisedAfter()) return null;
+  return (r.enc = compileMessageEncoder(def.type, def.header, def.attrs));
 }
 
 const namedTypes = new WeakMap<Family<any>, Map<string, NamedType>>();
@@ -620,8 +636,26 @@ function hasKeys(o: object): boolean {
 
 /** Size in bytes of the encoded message (validates the input; throws {@link NlEncodeError}). */
 export function messageSize<F extends Family<any>>(fam: F, msg: AnyInput<F>): number {
-  const m = msg as MessageInput & { type?: number; payload?: Uint8Array };
-  const { type, def } = resolveType(fam, m);
+  const r = resolveType(fam, msg as { name: string; type?: number });
+  // The specialised encoder, once made (a small function, so that this one stays small to inline).
+  const c = r.enc;
+  if (c && specialisedCodecs()) {
+    const n = c.size(msg);
+    if (n >= 0) return n;
+  }
+  return sizeOf(msg as MessageInput & { type?: number; payload?: Uint8Array }, r);
+}
+
+/** {@link messageSize} without a specialised encoder made (this may make it), or where it gave up. */
+function sizeOf(m: MessageInput & { type?: number; payload?: Uint8Array }, r: NamedType): number {
+  if (r.enc === undefined && specialisedCodecs()) {
+    const c = messageEncoder(r);
+    if (c !== null) {
+      const n = c.size(m);
+      if (n >= 0) return n;
+    }
+  }
+  const { type, def } = r;
   const flags = checkU(m.flags, 16, 'nlmsg_flags');
   checkU(m.seq, 32, 'nlmsg_seq');
   checkU(m.pid, 32, 'nlmsg_pid');
@@ -653,7 +687,10 @@ export function messageSize<F extends Family<any>>(fam: F, msg: AnyInput<F>): nu
  */
 export function writeMessage<F extends Family<any>>(fam: F, msg: AnyInput<F>, view: DataView, offset: number, size = messageSize(fam, msg)): number {
   const m = msg as MessageInput & { type?: number; payload?: Uint8Array };
-  const { type, def } = resolveType(fam, m);
+  const r = resolveType(fam, m);
+  // The specialised encoder, when messageSize has made it (it writes what it sized).
+  if (r.enc && specialisedCodecs() && r.enc.write(m, view, offset, size) >= 0) return size;
+  const { type, def } = r;
   const flags = m.flags ?? 0;
   view.setUint32(offset, size, HOST_LE);
   view.setUint16(offset + 4, type, HOST_LE);

@@ -2,7 +2,7 @@ import { HOST_LE, copyBytes, toHex } from './bytes.js';
 import { describe, encodeFail, type Codec, type Decoded, type Input, type Json, type Scope } from './codec.js';
 import { NlDecodeError, NlEncodeError } from './errors.js';
 import { intLayout } from './ints.js';
-import { makeCode, specialisedAfter, specialisedCodecs } from './compile.js';
+import { makeCode, specialisedAfter, specialisedCodecs, structEncoderCodes, type StructEncoderCode } from './compile.js';
 
 /** `camelCase` → `snake_case`, the C spelling of a friendly name. */
 export function snake(key: string): string {
@@ -270,6 +270,7 @@ export function struct<const F extends Record<string, FieldSpec>>(name: string, 
     return f;
   }
 
+  structEncoderCodes.set(codec, (fail) => structEncoderCode(valueFields, size, fail));
   return codec;
 }
 
@@ -297,23 +298,9 @@ interface CompiledStruct {
  * order (the interpreted read adds them one by one, in that order).
  */
 function compileStruct(fields: readonly StructField[], size: number): CompiledStruct | null {
-  if (fields.some((f) => f.key === '__proto__')) return null;
-  const enc = fields.map(fieldEncoder);
-  const check: string[] = [];
-  const write: string[] = [];
-  enc.forEach((f, i) => {
-    const key = JSON.stringify(fields[i]!.key);
-    const sh = f.shift;
-    if (f.width !== 0) {
-      const ok = f.signed ? `((v << ${sh}) >> ${sh}) === v` : `((v << ${sh}) >>> ${sh}) === v`;
-      check.push(`case ${key}: v = value[k]; if (v !== undefined && (typeof v !== 'number' || !(${ok}))) return false; break;`);
-      const store = f.width === 1 ? `view.setUint8(offset + ${f.offset}, v)` : `view.setUint${f.width * 8}(offset + ${f.offset}, v, ${f.little})`;
-      write.push(`case ${key}: v = value[k]; if (v !== undefined) ${store}; break;`);
-    } else {
-      check.push(`case ${key}: v = value[k]; if (v !== undefined) f${i}.size(v, scope); break;`);
-      write.push(`case ${key}: v = value[k]; if (v !== undefined) f${i}.write(v, view, offset + ${f.offset}, scope); break;`);
-    }
-  });
+  const code = structEncoderCode(fields, size, 'return false');
+  if (code === null) return null;
+  const enc = code.args as readonly FieldEncoder[];
   // The reader: one object literal, its keys in declaration order as the interpreted read adds them.
   const read = enc.map((f, j) => {
     const key = JSON.stringify(fields[j]!.key);
@@ -321,21 +308,16 @@ function compileStruct(fields: readonly StructField[], size: number): CompiledSt
     const get = `get${f.signed ? 'Int' : 'Uint'}${f.width * 8}`;
     return `${key}: view.${get}(offset + ${f.offset}${f.width === 1 ? '' : `, ${f.little}`}),`;
   });
-  const zero: string[] = [];
-  let i = 0;
-  for (; i + 4 <= size; i += 4) zero.push(`view.setUint32(offset + ${i}, 0);`);
-  for (; i < size; i++) zero.push(`view.setUint8(offset + ${i}, 0);`);
   const body = [
     "'use strict';",
-    ...enc.map((f, j) => `const f${j} = F[${j}].codec;`),
-    'const own = Object.prototype.hasOwnProperty;',
+    ...code.consts,
     'return {',
     'check(value, scope) {',
     'let v;',
     'try {',
     'for (const k in value) {',
     'switch (k) {',
-    ...check,
+    ...code.check,
     'default: if (own.call(value, k)) return false;',
     '}',
     '}',
@@ -350,17 +332,50 @@ function compileStruct(fields: readonly StructField[], size: number): CompiledSt
     '} catch { return undefined; }',
     '},',
     'write(value, view, offset, scope) {',
-    ...zero,
+    ...code.zero,
     'let v;',
     'for (const k in value) {',
     'switch (k) {',
-    ...write,
+    ...code.write,
     '}',
     '}',
     '},',
     '};',
   ].join('\n');
   return makeCode<CompiledStruct>(['F'], body, [enc]);
+}
+
+/** {@link StructEncoderCode} for a struct's value fields (`fail`: the statement that gives up), or null where none can be made. */
+function structEncoderCode(fields: readonly StructField[], size: number, fail: string): StructEncoderCode | null {
+  if (fields.some((f) => f.key === '__proto__')) return null;
+  const enc = fields.map(fieldEncoder);
+  const check: string[] = [];
+  const write: string[] = [];
+  enc.forEach((f, i) => {
+    const key = JSON.stringify(fields[i]!.key);
+    const sh = f.shift;
+    if (f.width !== 0) {
+      const ok = f.signed ? `((v << ${sh}) >> ${sh}) === v` : `((v << ${sh}) >>> ${sh}) === v`;
+      check.push(`case ${key}: v = value[k]; if (v !== undefined && (typeof v !== 'number' || !(${ok}))) ${fail}; break;`);
+      const store = f.width === 1 ? `view.setUint8(offset + ${f.offset}, v)` : `view.setUint${f.width * 8}(offset + ${f.offset}, v, ${f.little})`;
+      write.push(`case ${key}: v = value[k]; if (v !== undefined) ${store}; break;`);
+    } else {
+      check.push(`case ${key}: v = value[k]; if (v !== undefined) f${i}.size(v, scope); break;`);
+      write.push(`case ${key}: v = value[k]; if (v !== undefined) f${i}.write(v, view, offset + ${f.offset}, scope); break;`);
+    }
+  });
+  const zero: string[] = [];
+  let i = 0;
+  for (; i + 4 <= size; i += 4) zero.push(`view.setUint32(offset + ${i}, 0);`);
+  for (; i < size; i++) zero.push(`view.setUint8(offset + ${i}, 0);`);
+  return {
+    args: enc,
+    consts: [...enc.map((_, j) => `const f${j} = F[${j}].codec;`), 'const own = Object.prototype.hasOwnProperty;'],
+    check,
+    zero,
+    write,
+    size,
+  };
 }
 
 /**
