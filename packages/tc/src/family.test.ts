@@ -1,7 +1,7 @@
 import fc, { type Arbitrary } from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeMessages, encodeMessage, toHex, viewOf, type AttrSet, type Codec, type MessageDef } from '@nlkit/core';
-import { arbitraryFor, arbitraryMessage, specialisedCodecsProperty } from '@nlkit/core/arbitrary';
+import { arbitraryFor, arbitraryMessage } from '@nlkit/core/arbitrary';
 import { tc, tcMessages } from './family.js';
 import { actionKinds, classKinds, classXstatsKinds, filterKinds, qdiscKinds, qdiscXstatsKinds } from './kinds.js';
 
@@ -91,18 +91,6 @@ describe('per-kind payloads round-trip (property)', () => {
           { numRuns: 40 },
         );
       }
-    });
-  }
-});
-
-// Every tc message type through the specialised encoders (the message's,
-// made from its header's and attribute set's generated code) and through
-// the interpreted ones alone: the same bytes, decode and errors, with the
-// kind-dependent payloads as drawn (matching their TCA_KIND or not).
-describe('tc: specialised and interpreted codecs agree', () => {
-  for (const name of names) {
-    it(name, () => {
-      fc.assert(specialisedCodecsProperty(tc, name), { numRuns: 40 });
     });
   }
 });
