@@ -5,12 +5,13 @@
  *
  *   node child.js <case> '<json options>'
  */
+import type { Batch } from '@nlkit/batch';
 import { MessageList } from '@nlkit/core';
 import { openNetlink } from '@nlkit/live';
 import { codecSuite, recordRouteDump, syntheticRouteDump } from './codec.js';
 import { FloorSocket, floorAddBatched, floorAddSequential, floorDump } from './floor.js';
 import { sample, type Samples } from './harness.js';
-import { addCompiledBatch, addHandBatch, addSequential, channel, checksum, dumpEager, dumpLazy, dumpLazyIterated, dumpLazyStreamed, dumpLazyStreamedPush, dumpList, dumpListStreamed, dumpTransportViews } from './nlkit.js';
+import { addCompiledBatch, addHandBatch, addSequential, applyRouteBatch, compileRouteBatch, channel, checksum, dumpEager, dumpLazy, dumpLazyIterated, dumpLazyStreamed, dumpLazyStreamedPush, dumpList, dumpListStreamed, dumpTransportViews } from './nlkit.js';
 
 interface Options {
   runs: number;
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   if (pairSock !== undefined) {
     const gw = o.gateway === undefined ? 0 : ipNumber(o.gateway);
     if (which === 'add-seq') pair = (r) => floorAddSequential(pairSock, PAIR_RUNS + runNo(r), o.count!, gw, o.oif!);
-    else if (which === 'add-batch' || which === 'add-batch-hand') pair = (r) => floorAddBatched(pairSock, PAIR_RUNS + runNo(r), o.count!, gw, o.oif!, o.perDatagram!);
+    else if (which === 'add-batch' || which === 'add-batch-hand' || which === 'add-batch-apply') pair = (r) => floorAddBatched(pairSock, PAIR_RUNS + runNo(r), o.count!, gw, o.oif!, o.perDatagram!);
     else pair = (r) => floorDump(pairSock, 1_000_000 + r);
   }
   const warm = { warmup: o.warmup ?? 1, gcBetween: !writeCase, ...(pair ? { pair } : {}) };
@@ -122,6 +123,16 @@ async function main(): Promise<void> {
       const t = openNetlink();
       const add = which === 'add-batch' ? addCompiledBatch : addHandBatch;
       s = await sample(count, (r) => add(t, runNo(r), o.count!, o.gateway!, o.oif!, o.perDatagram!), runs, warm);
+      await t.close();
+      break;
+    }
+    case 'add-batch-apply': {
+      // The batch of each run compiled before its clock starts: the apply alone is timed.
+      const t = openNetlink();
+      s = await sample<Batch>(count, (_r, batch) => applyRouteBatch(t, batch, o.perDatagram!), runs, {
+        ...warm,
+        prepare: (r) => compileRouteBatch(runNo(r), o.count!, o.gateway!, o.oif!),
+      });
       await t.close();
       break;
     }

@@ -90,18 +90,21 @@ export interface Samples {
  * speed drifts over minutes (the 100k-route dump floor has run at 10 ms in
  * one child process and 22 ms in the next); a ratio of runs taken side by
  * side does not drift with it.
+ *
+ * With `prepare`, what each run works on is made before its clock starts
+ * and handed to `fn` (a batch compiled beforehand, for its apply alone).
  */
-export async function sample(
+export async function sample<P = undefined>(
   items: (r: unknown) => number,
-  fn: (run: number) => unknown,
+  fn: (run: number, prepared: P) => unknown,
   runs: number,
-  opts: { warmup?: number; gcBetween?: boolean; pair?: (run: number) => unknown } = {},
+  opts: { warmup?: number; gcBetween?: boolean; pair?: (run: number) => unknown; prepare?: (run: number) => P } = {},
 ): Promise<Samples> {
   const base = rssMiB();
   const pair = opts.pair;
   for (let w = 0; w < (opts.warmup ?? 1); w++) {
     if (pair) await pair(-1 - w);
-    await fn(-1 - w);
+    await fn(-1 - w, opts.prepare?.(-1 - w) as P);
   }
   const times: number[] = [];
   const pairTimes: number[] = [];
@@ -117,9 +120,11 @@ export async function sample(
     last = undefined;
     if (opts.gcBetween !== false) fullGc();
     if (pair && r % 2 === 0) await timePair(r);
+    // What the run works on, made before its clock starts (a batch compiled beforehand).
+    const prepared = opts.prepare?.(r) as P;
     resetPeakRss();
     const t0 = performance.now();
-    last = await fn(r);
+    last = await fn(r, prepared);
     times.push(performance.now() - t0);
     peaks.push(peakRssMiB());
     count = items(last);

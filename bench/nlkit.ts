@@ -197,6 +197,11 @@ export async function addSequential(ch: NetlinkChannel<Rtnl>, run: number, count
  * the compile and the apply are timed.
  */
 export async function addCompiledBatch(t: LiveTransport, run: number, count: number, gateway: string, oif: number, perDatagram: number): Promise<number> {
+  return applyRouteBatch(t, compileRouteBatch(run, count, gateway, oif), perDatagram);
+}
+
+/** The compile of {@link addCompiledBatch}: the `count` route adds of run `run` in one `Batch`. */
+export function compileRouteBatch(run: number, count: number, gateway: string, oif: number): Batch {
   const batch = new Batch({ capacity: count * 56 });
   for (let i = 0; i < count; i++) {
     batch.addMessage({
@@ -206,9 +211,14 @@ export async function addCompiledBatch(t: LiveTransport, run: number, count: num
       attrs: { dst: dotted(addDst(run, i)), gateway, oif },
     });
   }
+  return batch;
+}
+
+/** The apply of {@link addCompiledBatch}: every request of `batch` acknowledged, or an error. */
+export async function applyRouteBatch(t: LiveTransport, batch: Batch, perDatagram: number): Promise<number> {
   const report = await applyBatch(batch, t, { onError: 'continue', maxDatagramRequests: perDatagram });
-  if (report.ok !== count) throw new Error(`batch apply: ${report.ok} of ${count} acknowledged (${report.failed} failed, ${report.unknown} unknown, stopped: ${report.stopped ?? 'no'})`);
-  return count;
+  if (report.ok !== batch.length) throw new Error(`batch apply: ${report.ok} of ${batch.length} acknowledged (${report.failed} failed, ${report.unknown} unknown, stopped: ${report.stopped ?? 'no'})`);
+  return batch.length;
 }
 
 /**

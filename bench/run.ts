@@ -355,6 +355,7 @@ async function main(): Promise<void> {
     const seq = await fresh('add-seq');
     const bat = await fresh('add-batch');
     const hand = await fresh('add-batch-hand');
+    const apply = await fresh('add-batch-apply');
     const seq2 = await fresh('add-floor-seq');
     const bat2 = await fresh('add-floor-batch');
     results.push(
@@ -362,6 +363,7 @@ async function main(): Promise<void> {
       toResult('write', 'add-floor-batch', `floor: koffi, ${config.perDatagram} requests per datagram`, merge(bat1, bat2), { note: 'measured before and after the nlkit cases' }),
       toResult('write', 'add-seq', 'nlkit engine: await channel.request() per route', seq, { floor: 'add-floor-seq' }),
       toResult('write', 'add-batch', `nlkit compiled batch: Batch.addMessage, then applyBatch (continue mode, ${config.perDatagram} per datagram) over LiveTransport`, bat, { floor: 'add-floor-batch' }),
+      toResult('write', 'add-batch-apply', `the same batch compiled before the clock starts (offline, as an IPBatch is): applyBatch alone`, apply, { floor: 'add-floor-batch' }),
       toResult('write', 'add-batch-hand', `diagnostic: the same requests written into one buffer and sent ${config.perDatagram} per datagram over LiveTransport by hand, no applyBatch`, hand, { floor: 'add-floor-batch' }),
     );
   }
