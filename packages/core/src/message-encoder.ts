@@ -32,7 +32,7 @@ export interface CompiledMessage {
  * than with `struct`/`attrs`, or no code can be made at all).
  *
  * Both passes give up on what the interpreted path handles with care: a
- * header decoded with bytes beyond the struct (`STRUCT_EXTENT`), attributes
+ * header decoded short of its struct or past it (`STRUCT_EXTENT`), attributes
  * that are not a plain object or came from a decode (their wire order and
  * unknown attributes are re-emitted), a key that is no field or attribute.
  */
