@@ -69,13 +69,19 @@ export async function dumpLazy(ch: NetlinkChannel<Rtnl>, touchAttrs: boolean): P
 export async function dumpLazyStreamed(ch: NetlinkChannel<Rtnl>): Promise<MessageView<Rtnl>[]> {
   const batches: MessageView<Rtnl>[][] = [];
   let routes = 0;
+  let messages = 0;
   for await (const batch of ch.dumpBatches({ name: 'RTM_GETROUTE', header: { family: 2 } }, { lazy: true })) {
     for (let i = 0; i < batch.length; i++) if (readRoute(batch[i]!)) routes++;
+    messages += batch.length;
     batches.push(batch);
   }
   const out = new Array<MessageView<Rtnl>>(routes);
   let k = 0;
-  for (const batch of batches) for (let i = 0; i < batch.length; i++) if (batch[i]!.type === RTM_NEWROUTE) out[k++] = batch[i]!;
+  // The reads above found routes only (a route dump's batches hold nothing
+  // else): copied as they are. Reading each view's type again here would
+  // fetch every message's bytes back into the cache (~0.09 µs per route).
+  if (routes === messages) for (const batch of batches) for (let i = 0; i < batch.length; i++) out[k++] = batch[i]!;
+  else for (const batch of batches) for (let i = 0; i < batch.length; i++) if (batch[i]!.type === RTM_NEWROUTE) out[k++] = batch[i]!;
   return out;
 }
 
