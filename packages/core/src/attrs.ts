@@ -800,7 +800,7 @@ function compileSetEncoder(encs: readonly AttrEncoder[], deferred: boolean): Com
 }
 
 /** {@link SetEncoderCode} for a set's encoders (`deferred`: the set has an attribute whose codec needs the scope). */
-function setEncoderCode(encs: readonly AttrEncoder[], deferred: boolean, selectorAt?: (selector: string, deferred: boolean) => string): SetEncoderCode {
+function setEncoderCode(encs: readonly AttrEncoder[], deferred: boolean, selectorAt?: (selector: string) => string): SetEncoderCode {
   const locals = encs.map((_, i) => `v${i}`);
   const gather = [
     'for (const k in value) {',
@@ -836,7 +836,7 @@ function setEncoderCode(encs: readonly AttrEncoder[], deferred: boolean, selecto
     if (variantCode !== undefined) {
       // A kind-dependent payload whose selector the caller knows where to find: its case picked without a walk up the scope.
       const w = `w${i}`;
-      const pick = `p = ${w}.pick(${selectorAt!(variantCode.selector, deferred)});`;
+      const pick = `p = ${w}.pick(${selectorAt!(variantCode.selector)});`;
       size.push(`if (${v} !== undefined) { ${pick} t = ${NLA_HDRLEN} + ${w}.size(p, ${v}, inner); if (t > 65535) return -1; n += (t + 3) & ~3; }`);
       const type = `(${a.type} | (p.nested === true ? ${NLA_F_NESTED} : 0))`;
       const word = HOST_LE ? `((${type} << 16) | t) >>> 0` : `((t << 16) | ${type}) >>> 0`;

@@ -20,14 +20,15 @@
 import type { Codec, Scope } from './codec.js';
 
 let enabled = true;
-/** Values a set or struct codes interpreted before its code is made. */
+/** Values a set, struct or message type codes interpreted before its code is made. */
 let threshold = 32;
 
 /** Options of {@link setSpecialisedCodecs}. */
 export interface SpecialisedCodecsOptions {
   /**
-   * How many values an attribute set or struct encodes (or decodes) the
-   * interpreted way before its specialised code is made (default 32). Making
+   * How many values an attribute set or struct encodes (or decodes), or
+   * messages of a type are sized, the interpreted way before their
+   * specialised code is made (default 32). Making
    * code costs a fraction of a millisecond per set, more than a program that
    * decodes a few messages saves; 0 makes it at the first value.
    */
@@ -92,7 +93,7 @@ export function makeCode<T>(params: readonly string[], body: string, args: reado
  * - `write`: writes each at `pos` of `view` and moves `pos` on (`n`, `t` temporaries).
  *
  * Made with `selectorAt` (an expression for the value of a selector, as a
- * walk up `inner` would find it; `deferred` as above), kind-dependent payloads pick their case
+ * walk up `inner` would find it), kind-dependent payloads pick their case
  * with it, and the code also takes {@link variantCodes} as `VARIANT`.
  */
 export interface SetEncoderCode {
@@ -113,10 +114,10 @@ export interface SetEncoderCode {
  * reads the struct's value from `value`, the scope from `scope`, writes at
  * `offset` of `view`, takes the fields as `F`, and gives up with `fail`:
  * - `consts`: the fields' codecs (`f0`, ...) and `own` (`hasOwnProperty`);
- * - `check`: the `case`s of a `switch` on a key `k` of `value` that say
- *   whether `size` would accept it (`v` a temporary); the `default` is the caller's;
+ * - `check`: the walk over `value`'s keys that gives up where `size` would
+ *   not accept the value (an own key that is no field, a value a field refuses);
  * - `zero`: zeroes the struct's bytes;
- * - `write`: the `case`s that store a field present (`v` a temporary).
+ * - `write`: the walk over `value`'s keys that stores each field present.
  */
 export interface StructEncoderCode {
   /** What the code reads as `F`. */
@@ -154,7 +155,7 @@ export const variantCodes = new WeakMap<object, VariantCode>();
  * {@link StructEncoderCode}, by codec, made when first asked (null where
  * none can be). Filled as sets and structs are declared; internal.
  */
-export const setEncoderCodes = new WeakMap<object, (selectorAt?: (selector: string, deferred: boolean) => string) => SetEncoderCode | null>();
+export const setEncoderCodes = new WeakMap<object, (selectorAt?: (selector: string) => string) => SetEncoderCode | null>();
 export const structEncoderCodes = new WeakMap<object, (fail: string) => StructEncoderCode | null>();
 
 /** Whether `value`'s prototype is `Object.prototype` or null: an object literal, `JSON.parse` output, `Object.create(null)`. */

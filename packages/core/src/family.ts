@@ -572,9 +572,8 @@ interface NamedType {
   uses?: number;
 }
 
-/** The specialised encoder of messages of `r`'s type, once enough have been encoded (see compile.ts); null meanwhile and where none can be. */
+/** Makes the specialised encoder of messages of `r`'s type once enough have been sized (see compile.ts); null meanwhile and where none can be. */
 function messageEncoder(r: NamedType): CompiledMessage | null {
-  if (r.enc !== undefined) return r.enc;
   const def = r.def;
   if (def === undefined) return (r.enc = null);
   r.uses = (r.uses ?? 0) + 1;

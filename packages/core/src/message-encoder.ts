@@ -39,12 +39,10 @@ export interface CompiledMessage {
 export function compileMessageEncoder(type: number, header: StructCodec<any> | undefined, attrs: AttrSet<any> | undefined): CompiledMessage | null {
   const structCode = header === undefined ? undefined : structEncoderCodes.get(header)?.('return -1');
   // A selector of a kind-dependent attribute is looked up as a walk up the
-  // scope would: among the attributes (when the set's scope has them), then
-  // among the header's fields.
-  const selectorAt = (selector: string, deferred: boolean): string => {
-    const inHeader = `(h !== undefined ? h${access(selector)} : undefined)`;
-    return deferred ? `((sel = value${access(selector)}) !== undefined ? sel : ${inHeader})` : inHeader;
-  };
+  // scope would: among the attributes (a set with such an attribute gives
+  // its codecs a scope level of its own), then among the header's fields.
+  const selectorAt = (selector: string): string =>
+    `((sel = value${access(selector)}) !== undefined ? sel : h !== undefined ? h${access(selector)} : undefined)`;
   const setCode = attrs === undefined ? undefined : setEncoderCodes.get(attrs)?.(selectorAt);
   if (structCode === null || setCode === null) return null;
   if ((header !== undefined && structCode === undefined) || (attrs !== undefined && setCode === undefined)) return null;
@@ -63,33 +61,10 @@ export function compileMessageEncoder(type: number, header: StructCodec<any> | u
   const size: string[] = [];
   const write: string[] = [];
   if (structCode !== undefined) {
-    size.push(
-      'if (h !== undefined) {',
-      'const value = h, scope = undefined;',
-      'let v;',
-      'for (const k in value) {',
-      'switch (k) {',
-      ...structCode.check,
-      'default: if (own.call(value, k)) return -1;',
-      '}',
-      '}',
-      '}',
-    );
+    size.push('if (h !== undefined) {', 'const value = h, scope = undefined;', ...structCode.check, '}');
     write.push('{', 'const offset = pos;', ...structCode.zero);
     for (let i = structCode.size; i < headerBytes; i++) write.push(`view.setUint8(offset + ${i}, 0);`);
-    write.push(
-      'if (h !== undefined) {',
-      'const value = h, scope = undefined;',
-      'let v;',
-      'for (const k in value) {',
-      'switch (k) {',
-      ...structCode.write,
-      '}',
-      '}',
-      '}',
-      `pos += ${headerBytes};`,
-      '}',
-    );
+    write.push('if (h !== undefined) {', 'const value = h, scope = undefined;', ...structCode.write, '}', `pos += ${headerBytes};`, '}');
   }
   if (setCode !== undefined) {
     size.push('if (a !== undefined) {', 'const value = a;', rootScope, setCode.declare, ...setCode.gather, setCode.inner, 'let t, sel;', ...setCode.size, '}');
