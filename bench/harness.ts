@@ -271,7 +271,7 @@ export function markdown(report: Report): string {
     '',
     `Config: ${Object.entries(report.config).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' · ')}`,
     '',
-    'Times are medians of the runs listed; ratio = median / median of the floor named, both from this run.',
+    'Times are medians of the runs listed (min–max: the fastest and the slowest of them); ratio = median / median of the floor named, both from this run.',
     'paired = median over the runs of (run time / time of the floor run beside it, in the same process); floor ms = median of those floor runs.',
     'Peak and held RSS of the dump rows: a fresh process doing one dump and keeping the result; elsewhere the highest per-run peak. See bench/README.md.',
     '',
@@ -286,13 +286,13 @@ export function markdown(report: Report): string {
     const rows = report.results.filter((x) => x.suite === suite);
     const paired = rows.some((r) => r.pairedRatio !== undefined);
     lines.push(
-      `| N | case | ms | µs/item | ratio | vs |${paired ? ' paired | floor ms |' : ''} peak RSS MiB | held RSS MiB | runs | note |`,
-      `|---:|---|---:|---:|---:|---|${paired ? '---:|---:|' : ''}---:|---:|---:|---|`,
+      `| N | case | ms | min–max ms | µs/item | ratio | vs |${paired ? ' paired | floor ms |' : ''} peak RSS MiB | held RSS MiB | runs | note |`,
+      `|---:|---|---:|---:|---:|---:|---|${paired ? '---:|---:|' : ''}---:|---:|---:|---|`,
     );
     for (const r of rows) {
       const pairCells = !paired ? '' : r.pairedRatio !== undefined ? ` ${r.pairedRatio.toFixed(2)}× | ${r.pairedFloorMs!.toFixed(1)} |` : ' — | — |';
       lines.push(
-        `| ${fmtN(r.n)} | ${r.name}${r.wholeProcess ? ' ¹' : ''} | ${r.ms.toFixed(1)} | ${r.usPerItem.toFixed(3)} | ${r.ratio !== undefined ? r.ratio.toFixed(2) + '×' : '—'} | ${r.floor ?? (r.id.includes('floor') ? '(floor)' : '')} |${pairCells} ${r.peakRssMiB !== undefined ? r.peakRssMiB.toFixed(0) : '—'} | ${r.heldRssMiB !== undefined ? r.heldRssMiB.toFixed(0) : '—'} | ${r.runs} | ${r.note ?? ''} |`,
+        `| ${fmtN(r.n)} | ${r.name}${r.wholeProcess ? ' ¹' : ''} | ${r.ms.toFixed(1)} | ${spread(r.times)} | ${r.usPerItem.toFixed(3)} | ${r.ratio !== undefined ? r.ratio.toFixed(2) + '×' : '—'} | ${r.floor ?? (r.id.includes('floor') ? '(floor)' : '')} |${pairCells} ${r.peakRssMiB !== undefined ? r.peakRssMiB.toFixed(0) : '—'} | ${r.heldRssMiB !== undefined ? r.heldRssMiB.toFixed(0) : '—'} | ${r.runs} | ${r.note ?? ''} |`,
       );
     }
     lines.push('');
@@ -309,6 +309,18 @@ export function markdown(report: Report): string {
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/** The fastest and slowest run, ms (`12.0–19.5`); how far the median could move on a shared host. */
+function spread(times: readonly number[] | undefined): string {
+  if (!times?.length) return '—';
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const t of times) {
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  return `${lo.toFixed(1)}–${hi.toFixed(1)}`;
 }
 
 function fmtN(n: number): string {

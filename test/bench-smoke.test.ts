@@ -19,6 +19,7 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 interface Row {
   suite: string;
   id: string;
+  name: string;
   n: number;
   ms: number;
   usPerItem: number;
@@ -101,8 +102,15 @@ describe.skipIf(!root)('pnpm bench --quick', () => {
       const md = readFileSync(join(out, 'latest.md'), 'utf8');
       expect(md).toMatch(/^# nlkit benchmark results/);
       expect(md).toContain('## Targets');
-      expect(md).toContain('| N | case | ms | µs/item | ratio |');
+      expect(md).toContain('| N | case | ms | min–max ms | µs/item | ratio |');
       expect(md).toContain('| paired | floor ms |');
+      // Each row's spread is its fastest and slowest run, from the same times as the JSON's.
+      for (const x of report.results) {
+        const row = md.split('\n').find((l) => l.includes(`| ${x.name}`) && l.includes(` | ${x.ms.toFixed(1)} | `));
+        expect(row, x.id).toBeDefined();
+        const cell = row!.split(' | ')[3];
+        expect(cell, x.id).toBe(`${Math.min(...x.times).toFixed(1)}–${Math.max(...x.times).toFixed(1)}`);
+      }
       // The dump target is held to the worse of its two estimates.
       const stream = report.results.find((x) => x.id === 'dump-stream')!;
       const dumpTarget = report.targets.find((t) => t.name.startsWith('dump + typed objects'))!;
