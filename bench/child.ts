@@ -9,7 +9,7 @@ import type { Batch } from '@nlkit/batch';
 import { MessageList } from '@nlkit/core';
 import { openNetlink } from '@nlkit/live';
 import { codecSuite, recordRouteDump, syntheticRouteDump } from './codec.js';
-import { FloorSocket, floorAddBatched, floorAddSequential, floorDump } from './floor.js';
+import { FloorSocket, floorAddBatched, floorAddBatchedObjects, floorAddSequential, floorAddSequentialObjects, floorDump } from './floor.js';
 import { sample, type Samples } from './harness.js';
 import { addCompiledBatch, addHandBatch, addSequential, applyRouteBatch, compileRouteBatch, channel, checksum, dumpEager, dumpLazy, dumpLazyIterated, dumpLazyStreamed, dumpLazyStreamedPush, dumpList, dumpListStreamed, dumpTransportViews } from './nlkit.js';
 
@@ -76,8 +76,8 @@ async function main(): Promise<void> {
   let pair: ((r: number) => number) | undefined;
   if (pairSock !== undefined) {
     const gw = o.gateway === undefined ? 0 : ipNumber(o.gateway);
-    if (which === 'add-seq') pair = (r) => floorAddSequential(pairSock, PAIR_RUNS + runNo(r), o.count!, gw, o.oif!);
-    else if (which === 'add-batch' || which === 'add-batch-hand' || which === 'add-batch-apply') pair = (r) => floorAddBatched(pairSock, PAIR_RUNS + runNo(r), o.count!, gw, o.oif!, o.perDatagram!);
+    if (which === 'add-seq' || which === 'add-seq-objects') pair = (r) => floorAddSequential(pairSock, PAIR_RUNS + runNo(r), o.count!, gw, o.oif!);
+    else if (which === 'add-batch' || which === 'add-batch-hand' || which === 'add-batch-apply' || which === 'add-batch-objects') pair = (r) => floorAddBatched(pairSock, PAIR_RUNS + runNo(r), o.count!, gw, o.oif!, o.perDatagram!);
     else pair = (r) => floorDump(pairSock, 1_000_000 + r);
   }
   const warm = { warmup: o.warmup ?? 1, gcBetween: !writeCase, ...(pair ? { pair } : {}) };
@@ -109,6 +109,17 @@ async function main(): Promise<void> {
       const gw = ipNumber(o.gateway!);
       s = await sample(count, (r) =>
         which === 'add-floor-seq' ? floorAddSequential(sock, runNo(r), o.count!, gw, o.oif!) : floorAddBatched(sock, runNo(r), o.count!, gw, o.oif!, o.perDatagram!), runs, warm);
+      sock.close();
+      break;
+    }
+    case 'add-seq-objects':
+    case 'add-batch-objects': {
+      // The floors with request objects: what an API taking objects pays before any library code.
+      const sock = new FloorSocket();
+      s = await sample(count, (r) =>
+        which === 'add-seq-objects'
+          ? floorAddSequentialObjects(sock, runNo(r), o.count!, o.gateway!, o.oif!)
+          : floorAddBatchedObjects(sock, runNo(r), o.count!, o.gateway!, o.oif!, o.perDatagram!), runs, warm);
       sock.close();
       break;
     }

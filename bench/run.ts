@@ -356,6 +356,8 @@ async function main(): Promise<void> {
     const bat = await fresh('add-batch');
     const hand = await fresh('add-batch-hand');
     const apply = await fresh('add-batch-apply');
+    const seqObjects = await fresh('add-seq-objects');
+    const batObjects = await fresh('add-batch-objects');
     const seq2 = await fresh('add-floor-seq');
     const bat2 = await fresh('add-floor-batch');
     results.push(
@@ -365,6 +367,8 @@ async function main(): Promise<void> {
       toResult('write', 'add-batch', `nlkit compiled batch: Batch.addMessage, then applyBatch (continue mode, ${config.perDatagram} per datagram) over LiveTransport`, bat, { floor: 'add-floor-batch' }),
       toResult('write', 'add-batch-apply', `the same batch compiled before the clock starts (offline, as an IPBatch is): applyBatch alone`, apply, { floor: 'add-floor-batch' }),
       toResult('write', 'add-batch-hand', `diagnostic: the same requests written into one buffer and sent ${config.perDatagram} per datagram over LiveTransport by hand, no applyBatch`, hand, { floor: 'add-floor-batch' }),
+      toResult('write', 'add-seq-objects', 'bound: the sequential floor with each request made as an object (dotted-quad strings) and written by a hand-made encoder for this one message; no nlkit code', seqObjects, { floor: 'add-floor-seq' }),
+      toResult('write', 'add-batch-objects', `bound: the batched floor with the requests made as objects and written so, all before the first datagram (compile, then apply); no nlkit code`, batObjects, { floor: 'add-floor-batch' }),
     );
   }
 

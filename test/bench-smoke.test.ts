@@ -64,7 +64,7 @@ describe.skipIf(!root)('pnpm bench --quick', () => {
       for (const id of [
         'dump/dump-floor', 'dump/dump-stream-push', 'dump/dump-list-stream', 'dump/dump-list', 'dump/dump-list-untouched', 'dump/dump-stream', 'dump/dump-lazy', 'dump/dump-eager', 'dump/dump-untouched', 'dump/dump-transport', 'dump/peer-ip',
         'codec/codec-walk', 'codec/codec-lazy', 'codec/codec-lazy-touched', 'codec/codec-eager', 'codec/codec-encode', 'codec/codec-encode-interpreted', 'codec/codec-encode-each',
-        'write/add-floor-seq', 'write/add-floor-batch', 'write/add-seq', 'write/add-batch',
+        'write/add-floor-seq', 'write/add-floor-batch', 'write/add-seq', 'write/add-batch', 'write/add-seq-objects', 'write/add-batch-objects',
       ]) {
         expect(ids, id).toContain(id);
       }
