@@ -9,7 +9,7 @@ import type { Batch } from '@nlkit/batch';
 import { MessageList } from '@nlkit/core';
 import { openNetlink } from '@nlkit/live';
 import { codecSuite, recordRouteDump, syntheticRouteDump } from './codec.js';
-import { FloorSocket, floorAddBatched, floorAddBatchedObjects, floorAddSequential, floorAddSequentialObjects, floorDump } from './floor.js';
+import { FloorSocket, dottedNumber, floorAddBatched, floorAddBatchedObjects, floorAddSequential, floorAddSequentialObjects, floorDump } from './floor.js';
 import { sample, type Samples } from './harness.js';
 import { addCompiledBatch, addHandBatch, addSequential, applyRouteBatch, compileRouteBatch, channel, checksum, dumpEager, dumpLazy, dumpLazyIterated, dumpLazyStreamed, dumpLazyStreamedPush, dumpList, dumpListStreamed, dumpTransportViews } from './nlkit.js';
 
@@ -53,7 +53,9 @@ const count = (r: unknown): number => (Array.isArray(r) || r instanceof MessageL
 
 /** Big-endian 32-bit number of a dotted quad. */
 function ipNumber(s: string): number {
-  return s.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+  const n = dottedNumber(s);
+  if (n < 0) throw new Error(`not a dotted-quad IPv4 address: ${s}`);
+  return n;
 }
 
 /** Route adds of warm-up and runs go to distinct /16s, so none collides: run r uses 12.(r+1).x.y. */

@@ -190,7 +190,7 @@ export interface RouteAddRequest {
   attrs: { dst: string; gateway: string; oif: number };
 }
 
-/** The request object of route `i` of run `run`, made as nlkit's write cases make theirs. */
+/** The request object of route `i` of run `run`: what nlkit's write cases (bench/nlkit.ts) send, and the bound rows write by hand. */
 export function routeAddRequest(run: number, i: number, gateway: string, oif: number): RouteAddRequest {
   return {
     name: 'RTM_NEWROUTE',
@@ -200,8 +200,8 @@ export function routeAddRequest(run: number, i: number, gateway: string, oif: nu
   };
 }
 
-/** A dotted-quad IPv4 address as a big-endian 32-bit number, or -1. */
-function dottedNumber(s: string): number {
+/** A dotted-quad IPv4 address as a big-endian 32-bit number, or -1 (as strict as nlkit's parser). */
+export function dottedNumber(s: string): number {
   let word = 0;
   let part = 0;
   let digits = 0;
